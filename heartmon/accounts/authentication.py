@@ -1,0 +1,39 @@
+"""Browser cookie mode: the JWT travels in an HttpOnly cookie and unsafe methods must pass
+Django's CSRF check (the Bearer header, which a browser never sends by itself, needs none)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.middleware.csrf import CsrfViewMiddleware
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework_simplejwt.authentication import JWTAuthentication
+
+
+class _CsrfCheck(CsrfViewMiddleware):
+    def _reject(self, request: Any, reason: str) -> Any:
+        return reason
+
+
+def enforce_csrf(request: Request) -> None:
+    check = _CsrfCheck(lambda req: None)  # type: ignore[arg-type,return-value]
+    check.process_request(request)
+    reason = check.process_view(request, None, (), {})  # type: ignore[arg-type]
+    if reason:
+        raise exceptions.PermissionDenied(
+            f"CSRF check failed ({reason}): send the csrftoken cookie's value in X-CSRFToken."
+        )
+
+
+class CookieJWTAuthentication(JWTAuthentication):
+    def authenticate(self, request: Request) -> Any:
+        raw_token = request.COOKIES.get(settings.AUTH_COOKIE_ACCESS)
+        if not raw_token:
+            return None
+        validated = self.get_validated_token(raw_token.encode())
+        user = self.get_user(validated)
+        enforce_csrf(request)
+        return user, validated
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'

@@ -1,0 +1,44 @@
+"""Optional TOTP two-factor sign-in (django-otp): set up, confirm with a code, disable with a code."""
+
+from typing import Any
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from heartmon.accounts.models import User
+from heartmon.accounts.services.sessions import confirmed_totp_device
+from heartmon.audit.models import AuditAction
+from heartmon.audit.services import record_event
+from heartmon.core.errors import Conflict, InvalidInput
+
+
+@transaction.atomic
+def start_totp_setup(*, user: User) -> TOTPDevice:
+    """A new, unconfirmed authenticator; its `config_url` is the otpauth:// URI for the app."""
+    if confirmed_totp_device(user) is not None:
+        raise Conflict("Two-factor sign-in is already on: disable it first to set up a new app.")
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def confirm_totp(*, user: User, code: str, request: Any) -> None:
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        raise Conflict("No two-factor set-up is in progress: start one first.")
+    if not device.verify_token(code):
+        raise InvalidInput("The code is wrong: check the app's clock and try again.", field="code")
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record_event(AuditAction.TWO_FACTOR_ENABLED, request=request, target=user)
+
+
+@transaction.atomic
+def disable_totp(*, user: User, code: str, request: Any) -> None:
+    device = confirmed_totp_device(user)
+    if device is None:
+        raise Conflict("Two-factor sign-in is not on.")
+    if not device.verify_token(code):
+        raise InvalidInput("The code is wrong: check the app's clock and try again.", field="code")
+    TOTPDevice.objects.filter(user=user).delete()
+    record_event(AuditAction.TWO_FACTOR_DISABLED, request=request, target=user)

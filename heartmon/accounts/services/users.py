@@ -1,0 +1,82 @@
+"""What admins do to the people of their organization, and what people do to their own profile."""
+
+from typing import Any
+
+from django.db import transaction
+
+from heartmon.accounts.models import Organization, User
+from heartmon.accounts.roles import Role
+from heartmon.accounts.services.passwords import revoke_refresh_tokens
+from heartmon.audit.models import AuditAction
+from heartmon.audit.services import record_event
+from heartmon.core.errors import Conflict
+
+PROFILE_FIELDS = ("first_name", "last_name", "phone")
+
+
+def _removes_last_admin(user: User, role: str, is_active: bool) -> bool:
+    if user.role != Role.ADMIN or not user.is_active or (role == Role.ADMIN and is_active):
+        return False
+    other_admins = User.objects.filter(
+        organization_id=user.organization_id, role=Role.ADMIN, is_active=True
+    ).exclude(pk=user.pk)
+    return not other_admins.select_for_update().exists()
+
+
+@transaction.atomic
+def update_user(*, user: User, changes: dict[str, Any], request: Any) -> User:
+    """Apply an admin's changes (names, phone, role, active); an organization keeps one admin."""
+    role = changes.get("role", user.role)
+    is_active = changes.get("is_active", user.is_active)
+    if _removes_last_admin(user, role, is_active):
+        raise Conflict("This is the organization's last active admin: appoint another one first.")
+    if is_active and not user.is_active and not user.has_usable_password():
+        raise Conflict("This user has not accepted the invitation yet: resend it instead.")
+    before = {"role": user.role, "is_active": user.is_active}
+    for field in (*PROFILE_FIELDS, "role", "is_active"):
+        if field in changes:
+            setattr(user, field, changes[field])
+    user.save()
+    _record_user_changes(user, before, changes, request)
+    return user
+
+
+def _record_user_changes(
+    user: User, before: dict[str, Any], changes: dict[str, Any], request: Any
+) -> None:
+    if user.role != before["role"]:
+        record_event(
+            AuditAction.ROLE_CHANGED, request=request, target=user,
+            details={"from": before["role"], "to": user.role},
+        )
+    if user.is_active != before["is_active"]:
+        if not user.is_active:
+            revoke_refresh_tokens(user)
+        action = AuditAction.USER_REACTIVATED if user.is_active else AuditAction.USER_DEACTIVATED
+        record_event(action, request=request, target=user)
+    profile_changes = sorted(set(changes) & set(PROFILE_FIELDS))
+    if profile_changes:
+        record_event(
+            AuditAction.USER_UPDATED, request=request, target=user,
+            details={"fields": profile_changes},
+        )
+
+
+@transaction.atomic
+def update_profile(*, user: User, changes: dict[str, Any]) -> User:
+    for field in PROFILE_FIELDS:
+        if field in changes:
+            setattr(user, field, changes[field])
+    user.save(update_fields=[field for field in PROFILE_FIELDS if field in changes])
+    return user
+
+
+@transaction.atomic
+def rename_organization(*, organization: Organization, name: str, request: Any) -> Organization:
+    organization.name = name
+    organization.save(update_fields=["name"])
+    record_event(
+        AuditAction.ORGANIZATION_UPDATED, request=request, organization=organization,
+        target=organization,
+    )
+    return organization

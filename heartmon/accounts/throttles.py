@@ -1,0 +1,18 @@
+from typing import Any
+
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+
+
+class LoginAccountThrottle(SimpleRateThrottle):
+    """Sign-in attempts per account (the e-mail in the body), whichever address they come from."""
+
+    scope = "login_account"
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        email = request.data.get("email") if isinstance(request.data, dict) else None
+        if not isinstance(email, str) or not email.strip():
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": email.strip().lower()}
+
+
+PER_IP = ScopedRateThrottle

@@ -1,0 +1,120 @@
+"""People and organizations, as admins manage them."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from heartmon.accounts import serializers as s
+from heartmon.accounts.models import Organization, User
+from heartmon.accounts.permissions import RolePermission
+from heartmon.accounts.services import signup, users
+from heartmon.core.schema import problems
+
+
+class UserFilter(filters.FilterSet):
+    class Meta:
+        model = User
+        fields = ["role", "is_active"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The users of your organization", responses={
+        200: s.UserSerializer(many=True), **problems(401, 403)}),
+    retrieve=extend_schema(summary="One user", responses={
+        200: s.UserSerializer, **problems(401, 403, 404)}),
+    partial_update=extend_schema(
+        summary="Change a user's name, phone, role or active state",
+        responses={200: s.UserSerializer, **problems(400, 401, 403, 404, 409)},
+        examples=[OpenApiExample("Make a nurse a doctor", request_only=True,
+                                 value={"role": "doctor"})],
+    ),
+    destroy=extend_schema(
+        summary="Deactivate a user (nothing is deleted; PATCH is_active=true restores)",
+        responses={204: None, **problems(401, 403, 404, 409)},
+    ),
+)
+class UserViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[User],
+):
+    serializer_class = s.UserSerializer
+    permission_classes = [RolePermission]
+    role_resource = "users"
+    filterset_class = UserFilter
+    search_fields = ["email", "first_name", "last_name"]
+    ordering_fields = ["email", "last_name", "date_joined", "role"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[User]:
+        return User.objects.visible_to(self.request.user).select_related("organization")
+
+    @extend_schema(
+        summary="Invite a user: they get an e-mailed link to choose their password",
+        request=s.InvitationSerializer,
+        responses={201: s.UserSerializer, **problems(400, 401, 403, 409)},
+        examples=[OpenApiExample("Invite a nurse", request_only=True, value={
+            "email": "bob@stmary.example", "first_name": "Bob", "last_name": "Ng",
+            "role": "nurse"})],
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = s.InvitationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = signup.invite_user(inviter=request.user, request=request, **serializer.validated_data)
+        return Response(s.UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer: s.UserSerializer) -> None:  # type: ignore[override]
+        users.update_user(
+            user=serializer.instance, changes=serializer.validated_data, request=self.request
+        )
+
+    def perform_destroy(self, instance: User) -> None:
+        users.update_user(user=instance, changes={"is_active": False}, request=self.request)
+
+    @extend_schema(
+        summary="Send the invitation e-mail again (a new link)",
+        request=None,
+        responses={202: s.DetailSerializer, **problems(401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="resend-invitation")
+    def resend_invitation(self, request: Request, pk: str | None = None) -> Response:
+        signup.send_invitation(user=self.get_object(), inviter=request.user)
+        return Response({"detail": "Invitation sent."}, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your organization (superusers: every organization)"),
+    retrieve=extend_schema(summary="One organization", responses={
+        200: s.OrganizationSerializer, **problems(401, 404)}),
+    partial_update=extend_schema(summary="Rename your organization", responses={
+        200: s.OrganizationSerializer, **problems(400, 401, 403, 404)}),
+)
+class OrganizationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[Organization],
+):
+    serializer_class = s.OrganizationSerializer
+    permission_classes = [RolePermission]
+    role_resource = "organizations"
+    search_fields = ["name"]
+    ordering_fields = ["name", "created_at"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Organization]:
+        return Organization.objects.visible_to(self.request.user)
+
+    def perform_update(self, serializer: s.OrganizationSerializer) -> None:  # type: ignore[override]
+        users.rename_organization(
+            organization=serializer.instance, name=serializer.validated_data["name"],
+            request=self.request,
+        )

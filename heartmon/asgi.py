@@ -1,0 +1,10 @@
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heartmon.settings")
+application = get_asgi_application()
+
+from heartmon.core.checks import refuse_to_serve_if_misconfigured  # noqa: E402
+
+refuse_to_serve_if_misconfigured()

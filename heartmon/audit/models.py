@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.db import models
+
+from heartmon.core.tenancy import TenantQuerySet
+
+
+class AuditAction(models.TextChoices):
+    """What happened. Later apps add their own values; the column has no fixed choices."""
+
+    REGISTERED = "account.registered"
+    ACTIVATED = "account.activated"
+    LOGIN = "auth.login"
+    LOGIN_FAILED = "auth.login_failed"
+    ACCOUNT_LOCKED = "auth.account_locked"
+    LOGOUT = "auth.logout"
+    PASSWORD_CHANGED = "auth.password_changed"
+    PASSWORD_RESET_REQUESTED = "auth.password_reset_requested"
+    PASSWORD_RESET = "auth.password_reset"
+    TWO_FACTOR_ENABLED = "auth.2fa_enabled"
+    TWO_FACTOR_DISABLED = "auth.2fa_disabled"
+    USER_INVITED = "user.invited"
+    INVITATION_ACCEPTED = "user.invitation_accepted"
+    USER_UPDATED = "user.updated"
+    ROLE_CHANGED = "user.role_changed"
+    USER_DEACTIVATED = "user.deactivated"
+    USER_REACTIVATED = "user.reactivated"
+    ORGANIZATION_UPDATED = "organization.updated"
+
+
+class AuditEvent(models.Model):
+    """Append-only: who did or read what, when and from where. A database trigger refuses
+    UPDATE and DELETE, so neither the API, the admin nor a stray query can rewrite history."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    patient_id = models.UUIDField(null=True, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["organization", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action}"

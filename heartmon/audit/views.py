@@ -1,0 +1,42 @@
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+
+from heartmon.accounts.permissions import RolePermission
+from heartmon.audit.models import AuditEvent
+from heartmon.audit.serializers import AuditEventSerializer
+from heartmon.core.schema import problems
+
+
+class AuditEventFilter(filters.FilterSet):
+    since = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    action = filters.CharFilter(lookup_expr="exact")
+    action_prefix = filters.CharFilter(field_name="action", lookup_expr="startswith")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["actor", "object_type", "object_id", "patient_id", "request_id"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your organization's audit trail (newest first)",
+        responses={200: AuditEventSerializer(many=True), **problems(400, 401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="One audit event", responses={200: AuditEventSerializer, **problems(401, 403, 404)}
+    ),
+)
+class AuditEventViewSet(viewsets.ReadOnlyModelViewSet[AuditEvent]):
+    """Read-only by design: no API can change or delete an audit event."""
+
+    serializer_class = AuditEventSerializer
+    permission_classes = [RolePermission]
+    role_resource = "audit_events"
+    filterset_class = AuditEventFilter
+    ordering_fields = ["at"]
+
+    def get_queryset(self) -> QuerySet[AuditEvent]:
+        return AuditEvent.objects.visible_to(self.request.user).select_related("actor")

@@ -1,0 +1,214 @@
+"""One error shape for the whole API: RFC 9457 problem details (application/problem+json).
+
+DRF exceptions, Django's Http404/PermissionDenied, our DomainError family and unhandled exceptions
+all leave through `exception_handler`; `ProblemDetailsMiddleware` catches what never reached DRF
+(unknown URLs, CSRF failures, errors in middleware) so no HTML error page is served under /api/.
+"""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.csrf import csrf_failure as django_csrf_failure
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+NON_FIELD_KEY = "non_field_errors"
+
+logger = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; services raise it, the API answers with its status."""
+
+    status = 400
+    code = "invalid_request"
+    title = "Invalid request"
+    retry_after: int | None = None
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        errors: dict[str, list[str]] | None = None,
+    ):
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors if errors is not None else ({field: [detail]} if field else None)
+        if code:
+            self.code = code
+
+
+class InvalidInput(DomainError):
+    code = "validation_error"
+    title = "Invalid input"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+    title = "Conflict with the current state"
+
+
+def problem_type(code: str) -> str:
+    return f"urn:heartmon:problem:{code.replace('_', '-')}"
+
+
+def problem_body(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    title: str | None = None,
+    errors: dict[str, list[str]] | None = None,
+    request: HttpRequest | None = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": problem_type(code),
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    if request is not None:
+        body["instance"] = request.path
+        body["request_id"] = getattr(request, "request_id", None)
+    return body
+
+
+def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as {"field.sub.0": [messages]}."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            flat.update(flatten_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(detail, list) and not all(isinstance(item, str) for item in detail):
+        flat = {}
+        for index, item in enumerate(detail):
+            flat.update(flatten_errors(item, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or NON_FIELD_KEY: [str(message) for message in messages]} if messages else {}
+
+
+def _validation_detail(errors: dict[str, list[str]]) -> str:
+    if not errors:
+        return "Invalid input."
+    field, messages = next(iter(errors.items()))
+    first = messages[0] if field == NON_FIELD_KEY else f"{field}: {messages[0]}"
+    more = len(errors) - 1
+    return first if not more else f"{first} (and {more} more; see errors)"
+
+
+def _problem_from_api_exception(exc: exceptions.APIException, request: Any) -> Response:
+    headers: dict[str, str] = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = str(exc.auth_header)  # type: ignore[attr-defined]
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = f"{int(exc.wait) + 1}"  # type: ignore[attr-defined]
+    if isinstance(exc, exceptions.ValidationError):
+        errors = flatten_errors(exc.detail)
+        body = problem_body(
+            exc.status_code,
+            "validation_error",
+            _validation_detail(errors),
+            title="Invalid input",
+            errors=errors,
+            request=request,
+        )
+    else:
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else exc.default_code
+        detail = exc.detail
+        if isinstance(detail, dict):  # simplejwt puts {"detail", "code", "messages"} here
+            detail = detail.get("detail", exc.default_detail)
+        body = problem_body(exc.status_code, str(code), str(detail), request=request)
+    return Response(body, status=exc.status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    request = context.get("request")
+    set_rollback()
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if isinstance(exc, DomainError):
+        body = problem_body(
+            exc.status, exc.code, exc.detail, title=exc.title, errors=exc.errors, request=request
+        )
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return Response(
+            body, status=exc.status, headers=headers, content_type=PROBLEM_CONTENT_TYPE
+        )
+    if isinstance(exc, exceptions.APIException):
+        return _problem_from_api_exception(exc, request)
+    logger.exception("Unhandled %s while serving the API", type(exc).__name__)
+    body = problem_body(
+        500,
+        "server_error",
+        "The server failed to process the request; quote the request id when reporting it.",
+        request=request,
+    )
+    return Response(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def problem_response(request: HttpRequest, status: int, detail: str, code: str) -> JsonResponse:
+    return JsonResponse(
+        problem_body(status, code, detail, request=request),
+        status=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
+_DETAIL_BY_STATUS = {
+    400: ("bad_request", "The request could not be understood."),
+    403: ("permission_denied", "You do not have permission to perform this action."),
+    404: ("not_found", "No resource at this address."),
+    405: ("method_not_allowed", "This method is not allowed here."),
+    413: ("payload_too_large", "The request body is too large."),
+    500: ("server_error", "The server failed to process the request; quote the request id."),
+}
+
+
+class ProblemDetailsMiddleware:
+    """Under /api/, turn any error response that is not already JSON into problem details."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and "json" not in response.get("Content-Type", "")
+        ):
+            code, detail = _DETAIL_BY_STATUS.get(
+                response.status_code, ("error", HTTPStatus(response.status_code).phrase)
+            )
+            problem = problem_response(request, response.status_code, detail, code)
+            for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+                if header in response:
+                    problem[header] = response[header]
+            return problem
+        return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if not request.path.startswith("/api/"):
+        return django_csrf_failure(request, reason)
+    return problem_response(
+        request,
+        403,
+        "CSRF check failed: send the csrftoken cookie's value in the X-CSRFToken header.",
+        "csrf_failed",
+    )
