@@ -1,0 +1,43 @@
+# heartmon: `make demo` serves a demo on 127.0.0.1:$PORT, `make test` runs the suite,
+# `make lint` runs the linters. VENV names the virtualenv (CI points it at its own).
+
+VENV ?= .venv
+PYTHON ?= python3
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PYTEST_ARGS ?=
+
+BIN := $(VENV)/bin
+# Reinstall only when pyproject.toml is newer than the last install.
+INSTALLED := $(VENV)/.installed
+
+.PHONY: demo test lint install
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(INSTALLED)
+
+# The embedded defaults (SQLite under var/, local-memory cache, console e-mail, generated key)
+# are for a local trial only: DEBUG=1 lets the server start with them.
+demo: export DEBUG = 1
+demo: $(INSTALLED)
+	$(BIN)/heartmon migrate --no-input
+	$(BIN)/heartmon collectstatic --no-input --verbosity 0
+	$(BIN)/heartmon demo_data
+	@echo "Serving http://$(HOST):$(PORT)/ (API docs at /api/docs/); Ctrl-C stops."
+	$(BIN)/uvicorn heartmon.asgi:application --host $(HOST) --port $(PORT)
+
+test: $(INSTALLED)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy heartmon
+	$(BIN)/heartmon makemigrations --check --dry-run
