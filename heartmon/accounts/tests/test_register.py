@@ -1,0 +1,152 @@
+import pytest
+from django.conf import settings
+
+from heartmon.accounts.models import Organization, User
+from heartmon.accounts.roles import Role
+from heartmon.accounts.tests.mail import link_in
+from heartmon.audit.models import AuditAction, AuditEvent
+from heartmon.core.testing import PASSWORD, assert_problem
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/auth/register/"
+SIGN_UP = {
+    "email": "Dana@Northwind.example",
+    "password": PASSWORD,
+    "first_name": "Dana",
+    "last_name": "Reyes",
+    "organization_name": "Northwind Cardiology",
+    "phone": "+14155550123",
+}
+
+
+def register(client, capture, **changes):
+    with capture(execute=True):
+        return client.post(URL, {**SIGN_UP, **changes}, format="json")
+
+
+def test_it_creates_an_organization_with_an_inactive_admin(
+    anonymous, django_capture_on_commit_callbacks, mailoutbox
+):
+    response = register(anonymous, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 202
+    assert response.json() == {"detail": "If the details are right, an e-mail is on its way."}
+    user = User.objects.get(email="dana@northwind.example")
+    assert user.organization.name == "Northwind Cardiology"
+    assert user.role == Role.ADMIN
+    assert not user.is_active
+    assert user.check_password(PASSWORD)
+    assert (user.first_name, user.last_name, user.phone) == ("Dana", "Reyes", "+14155550123")
+    assert AuditEvent.objects.filter(action=AuditAction.REGISTERED, actor=user).exists()
+
+
+def test_it_mails_an_activation_link(anonymous, django_capture_on_commit_callbacks, mailoutbox):
+    register(anonymous, django_capture_on_commit_callbacks)
+
+    [message] = mailoutbox
+    assert message.to == ["dana@northwind.example"]
+    assert "Activate" in message.subject
+    assert f"{settings.PUBLIC_URL}/activate?uid=" in message.body
+    link = link_in(message, "activate")
+    assert link["uid"]
+    assert link["token"]
+    assert "Northwind Cardiology" in message.body
+
+
+def test_it_never_lets_the_client_choose_a_role_or_an_organization(
+    anonymous, django_capture_on_commit_callbacks, org_a
+):
+    response = register(
+        anonymous, django_capture_on_commit_callbacks,
+        role=Role.NURSE, organization=str(org_a.pk), organization_id=str(org_a.pk),
+        is_superuser=True, is_staff=True, is_active=True,
+    )
+
+    assert response.status_code == 202
+    user = User.objects.get(email="dana@northwind.example")
+    assert user.role == Role.ADMIN
+    assert user.organization != org_a
+    assert not (user.is_superuser)
+    assert not (user.is_staff)
+    assert not user.is_active
+    assert org_a.users.count() == 0
+
+
+def test_it_answers_the_same_for_a_taken_address_and_tells_its_owner(
+    anonymous, django_capture_on_commit_callbacks, mailoutbox, alice
+):
+    organizations = Organization.objects.count()
+
+    response = register(anonymous, django_capture_on_commit_callbacks, email="ALICE@stmary.example")
+
+    assert response.status_code == 202
+    assert response.json() == {"detail": "If the details are right, an e-mail is on its way."}
+    assert Organization.objects.count() == organizations
+    assert User.objects.count() == 1
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+    assert alice.organization.name == "St Mary's Hospital"
+    [message] = mailoutbox
+    assert message.to == ["alice@stmary.example"]
+    assert "already has an account" in message.body
+    assert "/activate" not in message.body
+
+
+def test_it_rejects_a_weak_password_and_creates_nothing(
+    anonymous, django_capture_on_commit_callbacks, mailoutbox
+):
+    response = register(anonymous, django_capture_on_commit_callbacks, password="12345678")
+
+    assert_problem(response, 400, field="password")
+    assert not User.objects.exists()
+    assert not Organization.objects.exists()
+    assert mailoutbox == []
+
+
+def test_it_rejects_a_password_like_the_email_address(
+    anonymous, django_capture_on_commit_callbacks
+):
+    response = register(
+        anonymous, django_capture_on_commit_callbacks, password="dana@northwind.example"
+    )
+
+    assert_problem(response, 400, field="password")
+    assert not User.objects.exists()
+
+
+def test_it_names_every_missing_field(anonymous):
+    response = anonymous.post(URL, {}, format="json")
+
+    body = assert_problem(response, 400)
+    assert sorted(body["errors"]) == [
+        "email", "first_name", "last_name", "organization_name", "password",
+    ]
+
+
+def test_it_rejects_overlong_fields(anonymous):
+    response = anonymous.post(URL, {
+        **SIGN_UP,
+        "first_name": "x" * 151,
+        "organization_name": "x" * 201,
+        "password": "p" * 129,
+        "email": f"{'a' * 250}@example.com",
+    }, format="json")
+
+    body = assert_problem(response, 400)
+    assert {"first_name", "organization_name", "password", "email"} <= set(body["errors"])
+    assert not User.objects.exists()
+
+
+def test_it_rejects_a_phone_number_not_in_e164_form(anonymous):
+    response = anonymous.post(URL, {**SIGN_UP, "phone": "0415 555"}, format="json")
+
+    assert_problem(response, 400, field="phone")
+
+
+def test_it_answers_bad_json_with_a_problem(anonymous):
+    response = anonymous.post(URL, '{"email": "dana@', content_type="application/json")
+
+    body = assert_problem(response, 400)
+    assert body["type"] == "urn:heartmon:problem:parse-error"
+    assert not User.objects.exists()
