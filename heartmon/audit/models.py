@@ -13,9 +13,9 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "auth.login_failed"
     ACCOUNT_LOCKED = "auth.account_locked"
     LOGOUT = "auth.logout"
-    PASSWORD_CHANGED = "auth.password_changed"
-    PASSWORD_RESET_REQUESTED = "auth.password_reset_requested"
-    PASSWORD_RESET = "auth.password_reset"
+    PASSWORD_CHANGED = "auth.password_changed"  # noqa: S105 (an action name)
+    PASSWORD_RESET_REQUESTED = "auth.password_reset_requested"  # noqa: S105 (an action name)
+    PASSWORD_RESET = "auth.password_reset"  # noqa: S105 (an action name)
     TWO_FACTOR_ENABLED = "auth.2fa_enabled"
     TWO_FACTOR_DISABLED = "auth.2fa_disabled"
     USER_INVITED = "user.invited"

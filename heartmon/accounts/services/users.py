@@ -7,6 +7,7 @@ from django.db import transaction
 from heartmon.accounts.models import Organization, User
 from heartmon.accounts.roles import Role
 from heartmon.accounts.services.passwords import revoke_refresh_tokens
+from heartmon.accounts.services.signup import send_invitation
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
 from heartmon.core.errors import Conflict
@@ -15,12 +16,14 @@ PROFILE_FIELDS = ("first_name", "last_name", "phone")
 
 
 def _removes_last_admin(user: User, role: str, is_active: bool) -> bool:
+    """Locks every active admin of the organization (the user included), so two admins demoting
+    each other at once are serialized and the second sees the first's change."""
     if user.role != Role.ADMIN or not user.is_active or (role == Role.ADMIN and is_active):
         return False
-    other_admins = User.objects.filter(
+    admins = User.objects.select_for_update().filter(
         organization_id=user.organization_id, role=Role.ADMIN, is_active=True
-    ).exclude(pk=user.pk)
-    return not other_admins.select_for_update().exists()
+    )
+    return not any(pk != user.pk for pk in admins.order_by("pk").values_list("pk", flat=True))
 
 
 @transaction.atomic
@@ -60,6 +63,16 @@ def _record_user_changes(
             AuditAction.USER_UPDATED, request=request, target=user,
             details={"fields": profile_changes},
         )
+
+
+@transaction.atomic
+def resend_invitation(*, user: User, inviter: User, request: Any) -> None:
+    """A new invitation link; the old one keeps working until the password is set."""
+    send_invitation(user=user, inviter=inviter)
+    record_event(
+        AuditAction.USER_INVITED, request=request, target=user,
+        details={"role": user.role, "resent": True},
+    )
 
 
 @transaction.atomic

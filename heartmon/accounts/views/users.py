@@ -68,7 +68,9 @@ class UserViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = s.InvitationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = signup.invite_user(inviter=request.user, request=request, **serializer.validated_data)
+        user = signup.invite_user(
+            inviter=request.user, request=request, **serializer.validated_data
+        )
         return Response(s.UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer: s.UserSerializer) -> None:  # type: ignore[override]
@@ -86,7 +88,7 @@ class UserViewSet(
     )
     @action(detail=True, methods=["post"], url_path="resend-invitation")
     def resend_invitation(self, request: Request, pk: str | None = None) -> Response:
-        signup.send_invitation(user=self.get_object(), inviter=request.user)
+        users.resend_invitation(user=self.get_object(), inviter=request.user, request=request)
         return Response({"detail": "Invitation sent."}, status=status.HTTP_202_ACCEPTED)
 
 
@@ -115,6 +117,7 @@ class OrganizationViewSet(
 
     def perform_update(self, serializer: s.OrganizationSerializer) -> None:  # type: ignore[override]
         users.rename_organization(
-            organization=serializer.instance, name=serializer.validated_data["name"],
+            organization=serializer.instance,
+            name=serializer.validated_data.get("name", serializer.instance.name),
             request=self.request,
         )
