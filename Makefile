@@ -26,12 +26,13 @@ install: $(INSTALLED)
 # The embedded defaults (SQLite under var/, local-memory cache, console e-mail, generated key)
 # are for a local trial only: DEBUG=1 lets the server start with them.
 demo: export DEBUG = 1
+demo: export PUBLIC_URL ?= http://$(HOST):$(PORT)
 demo: $(INSTALLED)
 	$(BIN)/heartmon migrate --no-input
 	$(BIN)/heartmon collectstatic --no-input --verbosity 0
 	$(BIN)/heartmon demo_data
 	@echo "Serving http://$(HOST):$(PORT)/ (API docs at /api/docs/); Ctrl-C stops."
-	$(BIN)/uvicorn heartmon.asgi:application --host $(HOST) --port $(PORT)
+	$(BIN)/uvicorn heartmon.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 
 test: $(INSTALLED)
 	$(BIN)/pytest $(PYTEST_ARGS)
