@@ -10,7 +10,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from heartmon.core.errors import DomainError
 
 
-class WrongCode(DomainError):
+class WrongCodeError(DomainError):
     code = "code_invalid"
     title = "Wrong or expired code"
 
@@ -33,7 +33,7 @@ def issue_code(user_id: object) -> str:
 
 
 def check_code(user_id: object, code: str) -> None:
-    """Accept the code once; raise WrongCode otherwise, killing it after the last allowed try."""
+    """Accept the code once; raise WrongCodeError otherwise, killing it after the last try."""
     digest_key, wrong_key = _keys(user_id)
     digest = cache.get(digest_key)
     if digest is not None and constant_time_compare(digest, _digest(code)):
@@ -46,5 +46,7 @@ def check_code(user_id: object, code: str) -> None:
             wrong = settings.PASSWORD_RESET_CODE_MAX_ATTEMPTS
         if wrong >= settings.PASSWORD_RESET_CODE_MAX_ATTEMPTS:
             cache.delete_many([digest_key, wrong_key])
-            raise WrongCode("Too many wrong codes: this code no longer works; request a new one.")
-    raise WrongCode("The code is wrong or has expired.")
+            raise WrongCodeError(
+                "Too many wrong codes: this code no longer works; request a new one."
+            )
+    raise WrongCodeError("The code is wrong or has expired.")

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.timesince import timeuntil
 
 from heartmon.accounts.models import User
-from heartmon.accounts.roles import Role
 from heartmon.accounts.reset_codes import issue_code
+from heartmon.accounts.roles import Role
 from heartmon.accounts.tokens import activation_link, invitation_link, password_reset_link
 
 MAIL_RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}

@@ -18,17 +18,17 @@ from heartmon.accounts.models import User
 from heartmon.core.errors import DomainError
 
 
-class InvalidLink(DomainError):
+class InvalidLinkError(DomainError):
     code = "link_invalid"
     title = "Invalid link"
 
 
-class ExpiredLink(DomainError):
+class ExpiredLinkError(DomainError):
     code = "link_expired"
     title = "Expired link"
 
 
-class UsedLink(DomainError):
+class UsedLinkError(DomainError):
     code = "link_used"
     title = "Link already used"
 
@@ -39,8 +39,9 @@ class OneTimeLink:
         self.timeout_setting = timeout_setting
         self.state = state
 
-    def _signer(self) -> signing.TimestampSigner:
-        return signing.TimestampSigner(salt=f"heartmon.accounts.{self.purpose}")
+    def _signer(self, user: User) -> signing.TimestampSigner:
+        """Salted with the user's id: a token only ever vouches for the uid it was made for."""
+        return signing.TimestampSigner(salt=f"heartmon.accounts.{self.purpose}:{user.pk}")
 
     def _state_hash(self, user: User) -> str:
         return salted_hmac(self.purpose, self.state(user)).hexdigest()[:24]
@@ -49,28 +50,30 @@ class OneTimeLink:
         return urlsafe_base64_encode(force_bytes(user.pk))
 
     def make_token(self, user: User) -> str:
-        return self._signer().sign(self._state_hash(user))
+        return self._signer(user).sign(self._state_hash(user))
 
     def url(self, path: str, user: User) -> str:
         return f"{settings.PUBLIC_URL}/{path}?uid={self.uid(user)}&token={self.make_token(user)}"
 
     def check(self, uid: str, token: str) -> User:
         """The user the link was made for, or a clear error saying what is wrong with it."""
-        invalid = InvalidLink(f"This {self.purpose} link is invalid: request a new one.")
+        invalid = InvalidLinkError(f"This {self.purpose} link is invalid: request a new one.")
         try:
             user = User.objects.get(pk=force_str(urlsafe_base64_decode(uid)))
         except (ValueError, TypeError, OverflowError, ValidationError, User.DoesNotExist) as exc:
             raise invalid from exc
         try:
-            signed_state = self._signer().unsign(
+            signed_state = self._signer(user).unsign(
                 token, max_age=getattr(settings, self.timeout_setting)
             )
         except signing.SignatureExpired as exc:
-            raise ExpiredLink(f"This {self.purpose} link has expired: request a new one.") from exc
+            raise ExpiredLinkError(
+                f"This {self.purpose} link has expired: request a new one."
+            ) from exc
         except signing.BadSignature as exc:
             raise invalid from exc
         if not constant_time_compare(signed_state, self._state_hash(user)):
-            raise UsedLink(f"This {self.purpose} link has already been used.")
+            raise UsedLinkError(f"This {self.purpose} link has already been used.")
         return user
 
 

@@ -9,7 +9,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from heartmon.accounts import tasks
 from heartmon.accounts.models import User
-from heartmon.accounts.reset_codes import WrongCode, check_code
+from heartmon.accounts.reset_codes import WrongCodeError, check_code
 from heartmon.accounts.tokens import password_reset_link
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
@@ -65,7 +65,7 @@ def reset_password_with_link(*, uid: str, token: str, new_password: str, request
 def reset_password_with_code(*, email: str, code: str, new_password: str, request: Any) -> None:
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None:
-        raise WrongCode("The code is wrong or has expired.")
+        raise WrongCodeError("The code is wrong or has expired.")
     validate_new_password(new_password, user, field="new_password")
     check_code(user.pk, code)
     _finish_reset(user, new_password, request, method="code")

@@ -15,13 +15,13 @@ from heartmon.audit.services import record_event
 from heartmon.core.errors import DomainError, InvalidInput
 
 
-class LoginFailed(DomainError):
+class LoginFailedError(DomainError):
     status = 401
     code = "authentication_failed"
     title = "Sign-in failed"
 
 
-class AccountLocked(DomainError):
+class AccountLockedError(DomainError):
     status = 429
     code = "account_locked"
     title = "Account locked"
@@ -35,12 +35,12 @@ class AccountLocked(DomainError):
         self.retry_after = int(settings.AXES_COOLOFF_TIME.total_seconds())
 
 
-class TwoFactorRequired(LoginFailed):
+class TwoFactorRequiredError(LoginFailedError):
     code = "otp_required"
     title = "Two-factor code required"
 
 
-class TwoFactorInvalid(LoginFailed):
+class TwoFactorInvalidError(LoginFailedError):
     code = "otp_invalid"
     title = "Wrong two-factor code"
 
@@ -49,7 +49,7 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def _fail(request: Any, email: str, user: User | None, error: LoginFailed) -> LoginFailed:
+def _fail(request: Any, email: str, user: User | None, error: LoginFailedError) -> LoginFailedError:
     """Count the failure toward the lockout (axes listens to user_login_failed) and audit it."""
     user_login_failed.send(
         sender=__name__, credentials={"email": email}, request=request
@@ -61,7 +61,7 @@ def _fail(request: Any, email: str, user: User | None, error: LoginFailed) -> Lo
     return error
 
 
-def log_in(*, request: Any, email: str, password: str, otp: str | None) -> User:
+def log_in(*, request: Any, email: str, password: str, otp: str | None = None) -> User:
     """The user these credentials (and second factor) belong to; raises a clear error otherwise.
 
     `request` is Django's HttpRequest: axes reads and marks it."""
@@ -70,7 +70,7 @@ def log_in(*, request: Any, email: str, password: str, otp: str | None) -> User:
     if getattr(request, "axes_locked_out", False):
         known = User.objects.filter(email=email).first()
         record_event(AuditAction.ACCOUNT_LOCKED, request=request, actor=known, target=known)
-        raise AccountLocked()
+        raise AccountLockedError()
     if user is None:
         # authenticate() already signalled the failure to axes.
         known = User.objects.filter(email=email).first()
@@ -78,18 +78,18 @@ def log_in(*, request: Any, email: str, password: str, otp: str | None) -> User:
             AuditAction.LOGIN_FAILED, request=request, actor=known, target=known,
             details={"reason": "bad_credentials"},
         )
-        raise LoginFailed(
+        raise LoginFailedError(
             "No active account has these credentials. Check the e-mail address and password; "
             "a new account must first be activated from the link in its e-mail."
         )
     device = confirmed_totp_device(user)
     if device is not None:
         if not otp:
-            raise _fail(request, email, user, TwoFactorRequired(
+            raise _fail(request, email, user, TwoFactorRequiredError(
                 "This account has two-factor sign-in: send the 6-digit code as `otp`."
             ))
         if not device.verify_token(otp):
-            raise _fail(request, email, user, TwoFactorInvalid(
+            raise _fail(request, email, user, TwoFactorInvalidError(
                 "The two-factor code is wrong or has expired."
             ))
     record_event(AuditAction.LOGIN, request=request, actor=user, target=user)

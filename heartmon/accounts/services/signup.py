@@ -8,7 +8,7 @@ from heartmon.accounts import tasks
 from heartmon.accounts.models import Organization, User
 from heartmon.accounts.roles import Role
 from heartmon.accounts.services.passwords import validate_new_password
-from heartmon.accounts.tokens import UsedLink, activation_link, invitation_link
+from heartmon.accounts.tokens import UsedLinkError, activation_link, invitation_link
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
 from heartmon.core.errors import Conflict
@@ -59,8 +59,8 @@ def register_organization(
 def activate_account(*, uid: str, token: str, request: Any) -> User:
     try:
         user = activation_link.check(uid, token)
-    except UsedLink as exc:
-        raise UsedLink("This account is already active: sign in.") from exc
+    except UsedLinkError as exc:
+        raise UsedLinkError("This account is already active: sign in.") from exc
     user.is_active = True
     user.save(update_fields=["is_active"])
     record_event(AuditAction.ACTIVATED, request=request, actor=user, target=user)

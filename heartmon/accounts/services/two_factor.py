@@ -1,4 +1,4 @@
-"""Optional TOTP two-factor sign-in (django-otp): set up, confirm with a code, disable with a code."""
+"""Optional TOTP two-factor sign-in (django-otp): set up, confirm, disable, each with a code."""
 
 from typing import Any
 

@@ -123,7 +123,9 @@ class LogoutView(APIView):
 
 
 class MeView(APIView):
-    @extend_schema(summary="Your own profile", responses={200: s.ProfileSerializer, **problems(401)})
+    @extend_schema(
+        summary="Your own profile", responses={200: s.ProfileSerializer, **problems(401)}
+    )
     def get(self, request: Request) -> Response:
         return Response(s.ProfileSerializer(request.user).data)
 
