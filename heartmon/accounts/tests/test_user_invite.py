@@ -9,8 +9,12 @@ from heartmon.audit.models import AuditAction, AuditEvent
 from heartmon.core.testing import assert_problem
 
 URL = "/api/v1/users/"
-DAVE = {"email": "Dave@StMary.example", "first_name": "Dave", "last_name": "Okafor",
-        "role": "doctor"}
+DAVE = {
+    "email": "Dave@StMary.example",
+    "first_name": "Dave",
+    "last_name": "Okafor",
+    "role": "doctor",
+}
 
 
 @pytest.fixture

@@ -48,13 +48,16 @@ def test_a_malformed_phone_is_refused(as_alice, alice, bob):
     assert_problem(as_alice.patch(url(bob), {"phone": "555-0123"}), 400, field="phone")
 
 
-def test_email_organization_and_superuser_flags_cannot_be_changed(
-    as_alice, alice, bob, org_b
-):
-    as_alice.patch(url(bob), {
-        "email": "evil@x.example", "organization": str(org_b.pk), "is_superuser": True,
-        "is_staff": True,
-    })
+def test_email_organization_and_superuser_flags_cannot_be_changed(as_alice, alice, bob, org_b):
+    as_alice.patch(
+        url(bob),
+        {
+            "email": "evil@x.example",
+            "organization": str(org_b.pk),
+            "is_superuser": True,
+            "is_staff": True,
+        },
+    )
 
     bob.refresh_from_db()
     assert bob.email == "bob@stmary.example"
