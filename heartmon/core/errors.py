@@ -6,6 +6,7 @@ all leave through `exception_handler`; `ProblemDetailsMiddleware` catches what n
 """
 
 import logging
+import math
 from http import HTTPStatus
 from typing import Any
 
@@ -113,7 +114,7 @@ def _problem_from_api_exception(exc: exceptions.APIException, request: Any) -> R
     if getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = str(exc.auth_header)  # type: ignore[attr-defined]
     if getattr(exc, "wait", None):
-        headers["Retry-After"] = f"{int(exc.wait) + 1}"  # type: ignore[attr-defined]
+        headers["Retry-After"] = str(max(1, math.ceil(exc.wait)))  # type: ignore[attr-defined]
     if isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(exc.detail)
         body = problem_body(
@@ -127,11 +128,13 @@ def _problem_from_api_exception(exc: exceptions.APIException, request: Any) -> R
     else:
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else exc.default_code
-        detail = exc.detail
+        detail: Any = exc.detail
         if isinstance(detail, dict):  # simplejwt puts {"detail", "code", "messages"} here
             detail = detail.get("detail", exc.default_detail)
         body = problem_body(exc.status_code, str(code), str(detail), request=request)
-    return Response(body, status=exc.status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+    return Response(
+        body, status=exc.status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE
+    )
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
@@ -146,9 +149,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             exc.status, exc.code, exc.detail, title=exc.title, errors=exc.errors, request=request
         )
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
-        return Response(
-            body, status=exc.status, headers=headers, content_type=PROBLEM_CONTENT_TYPE
-        )
+        return Response(body, status=exc.status, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
     if isinstance(exc, exceptions.APIException):
         return _problem_from_api_exception(exc, request)
     logger.exception("Unhandled %s while serving the API", type(exc).__name__)

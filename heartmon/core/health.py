@@ -40,5 +40,6 @@ def readyz(request: HttpRequest) -> JsonResponse:
             logger.warning("readiness: %s failed: %s", name, type(exc).__name__)
             checks[name] = f"unavailable ({type(exc).__name__})"
     ready = all(state == "ok" for state in checks.values())
-    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks},
-                        status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
+    )
