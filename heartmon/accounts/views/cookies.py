@@ -10,6 +10,7 @@ from django.conf import settings
 from django.middleware.csrf import rotate_token
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -79,9 +80,15 @@ class CookieRefreshView(APIView):
         request=None,
         responses={204: None, **problems(401, 403)},
     )
+    def get_authenticate_header(self, request: Request) -> str:
+        """A missing or dead refresh cookie is a 401 (DRF makes it 403 without this header)."""
+        return 'Bearer realm="api"'
+
     def post(self, request: Request) -> Response:
         enforce_csrf(request)
-        refresh = request.COOKIES.get(settings.AUTH_COOKIE_REFRESH, "")
+        refresh = request.COOKIES.get(settings.AUTH_COOKIE_REFRESH)
+        if not refresh:
+            raise NotAuthenticated("No refresh cookie: sign in again.")
         serializer = TokenRefreshSerializer(data={"refresh": refresh})
         try:
             serializer.is_valid(raise_exception=True)
