@@ -32,6 +32,10 @@ def issue_code(user_id: object) -> str:
     return code
 
 
+def discard_code(user_id: object) -> None:
+    cache.delete_many(list(_keys(user_id)))
+
+
 def check_code(user_id: object, code: str) -> None:
     """Accept the code once; raise WrongCodeError otherwise, killing it after the last try."""
     digest_key, wrong_key = _keys(user_id)

@@ -9,7 +9,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from heartmon.accounts import tasks
 from heartmon.accounts.models import User
-from heartmon.accounts.reset_codes import WrongCodeError, check_code
+from heartmon.accounts.reset_codes import WrongCodeError, check_code, discard_code
 from heartmon.accounts.tokens import password_reset_link
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
@@ -73,6 +73,7 @@ def reset_password_with_code(*, email: str, code: str, new_password: str, reques
 
 def _finish_reset(user: User, new_password: str, request: Any, *, method: str) -> None:
     _set_password(user, new_password, field="new_password")
+    discard_code(user.pk)  # the link and the code are one reset: using either spends both
     record_event(
         AuditAction.PASSWORD_RESET, request=request, actor=user, target=user,
         details={"method": method},
