@@ -22,13 +22,13 @@ class RolePermission(BasePermission):
 
     @staticmethod
     def _handles(request: Request, view: Any) -> bool:
-        method = request.method.lower()
+        method = str(request.method).lower()
         return method in view.http_method_names and hasattr(view, method)
 
     @staticmethod
     def _action(request: Request, view: Any) -> str:
         actions: dict[str, str] = getattr(view, "role_actions", {})
-        name = getattr(view, "action", None) or request.method.lower()
+        name = getattr(view, "action", None) or str(request.method).lower()
         if name in actions:
             return actions[name]
         return "read" if request.method in SAFE_METHODS else "write"

@@ -9,7 +9,17 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     class Meta:
         model = AuditEvent
         fields = [
-            "id", "at", "actor", "actor_email", "organization", "action", "object_type",
-            "object_id", "patient_id", "ip", "request_id", "details",
+            "id",
+            "at",
+            "actor",
+            "actor_email",
+            "organization",
+            "action",
+            "object_type",
+            "object_id",
+            "patient_id",
+            "ip",
+            "request_id",
+            "details",
         ]
         read_only_fields = fields

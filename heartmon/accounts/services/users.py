@@ -49,7 +49,9 @@ def _record_user_changes(
 ) -> None:
     if user.role != before["role"]:
         record_event(
-            AuditAction.ROLE_CHANGED, request=request, target=user,
+            AuditAction.ROLE_CHANGED,
+            request=request,
+            target=user,
             details={"from": before["role"], "to": user.role},
         )
     if user.is_active != before["is_active"]:
@@ -60,7 +62,9 @@ def _record_user_changes(
     profile_changes = sorted(set(changes) & set(PROFILE_FIELDS))
     if profile_changes:
         record_event(
-            AuditAction.USER_UPDATED, request=request, target=user,
+            AuditAction.USER_UPDATED,
+            request=request,
+            target=user,
             details={"fields": profile_changes},
         )
 
@@ -70,7 +74,9 @@ def resend_invitation(*, user: User, inviter: User, request: Any) -> None:
     """A new invitation link; the old one keeps working until the password is set."""
     send_invitation(user=user, inviter=inviter)
     record_event(
-        AuditAction.USER_INVITED, request=request, target=user,
+        AuditAction.USER_INVITED,
+        request=request,
+        target=user,
         details={"role": user.role, "resent": True},
     )
 
@@ -89,7 +95,9 @@ def rename_organization(*, organization: Organization, name: str, request: Any) 
     organization.name = name
     organization.save(update_fields=["name"])
     record_event(
-        AuditAction.ORGANIZATION_UPDATED, request=request, organization=organization,
+        AuditAction.ORGANIZATION_UPDATED,
+        request=request,
+        organization=organization,
         target=organization,
     )
     return organization

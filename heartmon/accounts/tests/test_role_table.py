@@ -106,7 +106,9 @@ CASES = [
 
 @pytest.fixture
 def world(org_a: Organization) -> World:
-    invitee = make_user(org_a, "invitee@stmary.example", Role.NURSE, is_active=False, password=None)
+    invitee = make_user(org_a, "invitee@stmary.example", Role.NURSE, is_active=False)
+    invitee.set_unusable_password()  # has not accepted the invitation yet
+    invitee.save()
     make_user(org_a, "keeper@stmary.example", Role.ADMIN)  # the last-admin guard stays quiet
     event = record_event("test.event", organization=org_a, target=invitee)
     return World(org_a=org_a, invitee=invitee, event=event)

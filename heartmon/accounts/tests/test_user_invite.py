@@ -6,7 +6,7 @@ from django.conf import settings
 from heartmon.accounts.models import User
 from heartmon.accounts.tests.mail import link_in
 from heartmon.audit.models import AuditAction, AuditEvent
-from heartmon.core.testing import assert_problem
+from heartmon.core.testing import assert_problem, client_for
 
 URL = "/api/v1/users/"
 DAVE = {
@@ -138,3 +138,13 @@ def test_malformed_json_is_a_problem(as_alice, alice):
     response = as_alice.generic("POST", URL, "{not json", content_type="application/json")
 
     assert_problem(response, 400)
+
+
+def test_a_superuser_without_an_organization_is_sent_to_the_admin(invite, mailoutbox):
+    root = User.objects.create_superuser(
+        email="root@heartmon.example", password="x", first_name="Root", last_name="User"
+    )
+
+    assert_problem(invite(client=client_for(root)), 409)
+    assert not User.objects.filter(email="dave@stmary.example").exists()
+    assert mailoutbox == []

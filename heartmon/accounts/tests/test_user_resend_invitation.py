@@ -10,7 +10,10 @@ from heartmon.core.testing import assert_problem, make_user
 
 @pytest.fixture
 def invitee(org_a):
-    return make_user(org_a, "new@stmary.example", Role.DOCTOR, is_active=False, password=None)
+    invitee = make_user(org_a, "new@stmary.example", Role.DOCTOR, is_active=False)
+    invitee.set_unusable_password()  # has not accepted the invitation yet
+    invitee.save()
+    return invitee
 
 
 @pytest.fixture

@@ -177,7 +177,9 @@ def test_a_deactivated_user_is_reactivated_and_can_sign_in_again(as_alice, alice
 
 
 def test_a_pending_invitee_cannot_be_activated_by_an_admin(as_alice, alice, org_a):
-    invitee = make_user(org_a, "new@stmary.example", Role.NURSE, is_active=False, password=None)
+    invitee = make_user(org_a, "new@stmary.example", Role.NURSE, is_active=False)
+    invitee.set_unusable_password()  # has not accepted the invitation yet
+    invitee.save()
 
     assert_problem(as_alice.patch(url(invitee), {"is_active": True}), 409)
     invitee.refresh_from_db()

@@ -1,6 +1,6 @@
 """People and organizations, as admins manage them."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
@@ -14,6 +14,7 @@ from heartmon.accounts import serializers as s
 from heartmon.accounts.models import Organization, User
 from heartmon.accounts.permissions import RolePermission
 from heartmon.accounts.services import signup, users
+from heartmon.core.errors import Conflict
 from heartmon.core.schema import problems
 
 
@@ -24,15 +25,19 @@ class UserFilter(filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="The users of your organization", responses={
-        200: s.UserSerializer(many=True), **problems(401, 403)}),
-    retrieve=extend_schema(summary="One user", responses={
-        200: s.UserSerializer, **problems(401, 403, 404)}),
+    list=extend_schema(
+        summary="The users of your organization",
+        responses={200: s.UserSerializer(many=True), **problems(401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="One user", responses={200: s.UserSerializer, **problems(401, 403, 404)}
+    ),
     partial_update=extend_schema(
         summary="Change a user's name, phone, role or active state",
         responses={200: s.UserSerializer, **problems(400, 401, 403, 404, 409)},
-        examples=[OpenApiExample("Make a nurse a doctor", request_only=True,
-                                 value={"role": "doctor"})],
+        examples=[
+            OpenApiExample("Make a nurse a doctor", request_only=True, value={"role": "doctor"})
+        ],
     ),
     destroy=extend_schema(
         summary="Deactivate a user (nothing is deleted; PATCH is_active=true restores)",
@@ -61,21 +66,33 @@ class UserViewSet(
         summary="Invite a user: they get an e-mailed link to choose their password",
         request=s.InvitationSerializer,
         responses={201: s.UserSerializer, **problems(400, 401, 403, 409)},
-        examples=[OpenApiExample("Invite a nurse", request_only=True, value={
-            "email": "bob@stmary.example", "first_name": "Bob", "last_name": "Ng",
-            "role": "nurse"})],
+        examples=[
+            OpenApiExample(
+                "Invite a nurse",
+                request_only=True,
+                value={
+                    "email": "bob@stmary.example",
+                    "first_name": "Bob",
+                    "last_name": "Ng",
+                    "role": "nurse",
+                },
+            )
+        ],
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = s.InvitationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = signup.invite_user(
-            inviter=request.user, request=request, **serializer.validated_data
-        )
+        inviter = cast(User, request.user)
+        if inviter.organization_id is None:
+            raise Conflict("You belong to no organization: invite people through the admin.")
+        user = signup.invite_user(inviter=inviter, request=request, **serializer.validated_data)
         return Response(s.UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer: s.UserSerializer) -> None:  # type: ignore[override]
         users.update_user(
-            user=serializer.instance, changes=serializer.validated_data, request=self.request
+            user=cast(User, serializer.instance),
+            changes=serializer.validated_data,
+            request=self.request,
         )
 
     def perform_destroy(self, instance: User) -> None:
@@ -88,16 +105,21 @@ class UserViewSet(
     )
     @action(detail=True, methods=["post"], url_path="resend-invitation")
     def resend_invitation(self, request: Request, pk: str | None = None) -> Response:
-        users.resend_invitation(user=self.get_object(), inviter=request.user, request=request)
+        users.resend_invitation(
+            user=self.get_object(), inviter=cast(User, request.user), request=request
+        )
         return Response({"detail": "Invitation sent."}, status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema_view(
     list=extend_schema(summary="Your organization (superusers: every organization)"),
-    retrieve=extend_schema(summary="One organization", responses={
-        200: s.OrganizationSerializer, **problems(401, 404)}),
-    partial_update=extend_schema(summary="Rename your organization", responses={
-        200: s.OrganizationSerializer, **problems(400, 401, 403, 404)}),
+    retrieve=extend_schema(
+        summary="One organization", responses={200: s.OrganizationSerializer, **problems(401, 404)}
+    ),
+    partial_update=extend_schema(
+        summary="Rename your organization",
+        responses={200: s.OrganizationSerializer, **problems(400, 401, 403, 404)},
+    ),
 )
 class OrganizationViewSet(
     mixins.ListModelMixin,
@@ -116,8 +138,9 @@ class OrganizationViewSet(
         return Organization.objects.visible_to(self.request.user)
 
     def perform_update(self, serializer: s.OrganizationSerializer) -> None:  # type: ignore[override]
+        organization = cast(Organization, serializer.instance)
         users.rename_organization(
-            organization=serializer.instance,
-            name=serializer.validated_data.get("name", serializer.instance.name),
+            organization=organization,
+            name=serializer.validated_data.get("name", organization.name),
             request=self.request,
         )

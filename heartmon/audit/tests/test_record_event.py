@@ -14,7 +14,7 @@ from heartmon.audit.services import record_event
 def request_by(user, *, ip="203.0.113.9", request_id="req-1"):
     request = APIRequestFactory().get("/", REMOTE_ADDR=ip)
     request.user = user
-    request.request_id = request_id
+    request.request_id = request_id  # type: ignore[attr-defined]
     return request
 
 
