@@ -102,7 +102,9 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'h
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+        ),
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -211,7 +213,8 @@ SIMPLE_JWT = {
     "SIGNING_KEY": SECRET_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
-# Browser cookie mode: HttpOnly JWT cookies, Secure unless DEBUG, SameSite=Lax, CSRF on unsafe methods.
+# Browser cookie mode: HttpOnly JWT cookies, Secure unless DEBUG, SameSite=Lax, CSRF on unsafe
+# methods.
 AUTH_COOKIE_ACCESS = "heartmon_access"
 AUTH_COOKIE_REFRESH = "heartmon_refresh"
 AUTH_COOKIE_SECURE = not DEBUG
