@@ -8,15 +8,17 @@ Adding a resource or action to the table without probes here, or an endpoint gua
 table without a probe, fails `test_every_*` below.
 """
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from heartmon.accounts.models import Organization, User
-from heartmon.accounts.roles import PERMISSIONS, Role
+from heartmon.accounts.roles import PERMISSIONS, Role, role_table_markdown
 from heartmon.audit.models import AuditEvent
 from heartmon.audit.services import record_event
 from heartmon.core.testing import assert_problem, client_for, make_user
@@ -183,3 +185,12 @@ def _methods(view: Any) -> set[str]:
         actions = {m: m for m in view.cls.http_method_names if hasattr(view.cls, m)}
     allowed = set(view.cls.http_method_names) - {"head", "options"}
     return {method for method in actions if method in allowed}
+
+
+def test_the_roles_command_prints_the_table_for_the_readme() -> None:
+    out = io.StringIO()
+
+    call_command("roles", stdout=out)
+
+    assert out.getvalue() == role_table_markdown() + "\n"
+    assert "| users | write | ✓ |  |  |  |  |" in out.getvalue()
