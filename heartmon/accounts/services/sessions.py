@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate, user_login_failed
+from django.contrib.auth import authenticate, user_logged_in, user_login_failed
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework_simplejwt.exceptions import TokenError
@@ -49,16 +49,21 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def _fail(request: Any, email: str, user: User | None, error: LoginFailedError) -> LoginFailedError:
-    """Count the failure toward the lockout (axes listens to user_login_failed) and audit it."""
-    user_login_failed.send(
-        sender=__name__, credentials={"email": email}, request=request
-    )
+def _locked(request: Any, email: str) -> AccountLockedError:
+    known = User.objects.filter(email=email).first()
+    record_event(AuditAction.ACCOUNT_LOCKED, request=request, actor=known, target=known)
+    return AccountLockedError()
+
+
+def _fail(request: Any, email: str, user: User, error: LoginFailedError) -> DomainError:
+    """Count a wrong second factor toward the lockout (axes listens to user_login_failed) and
+    audit it; the failure that reaches the limit answers as the lock it causes."""
+    user_login_failed.send(sender=__name__, credentials={"email": email}, request=request)
     record_event(
         AuditAction.LOGIN_FAILED, request=request, actor=user, target=user,
         details={"reason": error.code},
     )
-    return error
+    return _locked(request, email) if getattr(request, "axes_locked_out", False) else error
 
 
 def log_in(*, request: Any, email: str, password: str, otp: str | None = None) -> User:
@@ -68,9 +73,7 @@ def log_in(*, request: Any, email: str, password: str, otp: str | None = None) -
     email = email.strip().lower()
     user = authenticate(request, email=email, password=password)
     if getattr(request, "axes_locked_out", False):
-        known = User.objects.filter(email=email).first()
-        record_event(AuditAction.ACCOUNT_LOCKED, request=request, actor=known, target=known)
-        raise AccountLockedError()
+        raise _locked(request, email)
     if user is None:
         # authenticate() already signalled the failure to axes.
         known = User.objects.filter(email=email).first()
@@ -92,6 +95,8 @@ def log_in(*, request: Any, email: str, password: str, otp: str | None = None) -
             raise _fail(request, email, user, TwoFactorInvalidError(
                 "The two-factor code is wrong or has expired."
             ))
+    # Tells axes the sign-in succeeded, so earlier failures are forgiven (AXES_RESET_ON_SUCCESS).
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
     record_event(AuditAction.LOGIN, request=request, actor=user, target=user)
     return user
 
