@@ -1,0 +1,65 @@
+"""One mail through a real SMTP server. CI starts one and points the suite at it:
+
+    python -m aiosmtpd -n -l 127.0.0.1:8025 -c aiosmtpd.handlers.Mailbox "$SMTP_TEST_MAILDIR"
+    EMAIL_URL=smtp://127.0.0.1:8025 SMTP_TEST_MAILDIR=... make test
+"""
+
+import mailbox
+import os
+import time
+from email import message_from_bytes
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+
+from heartmon.accounts.tests.mail import code_in, link_in
+
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+MAILDIR = os.environ.get("SMTP_TEST_MAILDIR", "")
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        not (EMAIL_URL.startswith("smtp") and MAILDIR),
+        reason="needs a local SMTP server: set EMAIL_URL=smtp://host:port and SMTP_TEST_MAILDIR "
+        "to the Maildir of `python -m aiosmtpd ... -c aiosmtpd.handlers.Mailbox <maildir>`",
+    ),
+]
+
+
+def received_by(address: str, timeout: float = 10) -> SimpleNamespace:
+    """The newest message in the Maildir addressed to `address`, as {subject, body}."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for raw in mailbox.Maildir(MAILDIR, factory=None):
+            message = message_from_bytes(raw.as_bytes())
+            if address in message.get("To", ""):
+                body = message.get_payload(decode=True).decode(message.get_content_charset())
+                return SimpleNamespace(subject=message["Subject"], body=body)
+        time.sleep(0.1)
+    raise AssertionError(f"no mail to {address} arrived in {MAILDIR}")
+
+
+def test_a_password_reset_travels_through_smtp(
+    anonymous, bob, settings, django_capture_on_commit_callbacks
+):
+    server = urlsplit(EMAIL_URL)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = server.hostname, server.port or 25
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    bob.email = f"bob+{time.time_ns()}@stmary.example"  # unique across runs sharing a Maildir
+    bob.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = anonymous.post("/api/v1/auth/password/reset/", {"email": bob.email})
+
+    assert response.status_code == 202
+    message = received_by(bob.email)
+    assert message.subject == "[heartmon] Reset your password"
+    link = link_in(message, "reset-password")
+    confirm = anonymous.post("/api/v1/auth/password/reset/confirm/", {
+        **link, "new_password": "delivered by smtp today"})
+    assert confirm.status_code == 204
+    assert len(code_in(message)) == 6
