@@ -1,17 +1,13 @@
 """Configuration comes from the environment; production refuses embedded defaults."""
 
-import mailbox
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-import environ
 import pytest
 from django.core.checks import run_checks
 from django.core.exceptions import ImproperlyConfigured
-from django.test import override_settings
 
 from heartmon.core.checks import refuse_to_serve_if_misconfigured, serving_problems
 
@@ -117,35 +113,3 @@ def test_a_malformed_value_fails_at_start(tmp_path):
 
     assert result.returncode != 0
     assert "ValueError" in result.stderr
-
-
-@pytest.mark.skipif(
-    not os.environ.get("SMTP_TEST_MAILDIR"),
-    reason="needs EMAIL_URL and SMTP_TEST_MAILDIR (a real SMTP server, as .ci/run starts)",
-)
-@pytest.mark.django_db
-def test_email_url_sends_the_activation_mail_through_a_real_smtp_server(
-    client, django_capture_on_commit_callbacks
-):
-    smtp = environ.Env.email_url_config(os.environ["EMAIL_URL"])
-    assert smtp["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
-    maildir = mailbox.Maildir(os.environ["SMTP_TEST_MAILDIR"], create=False)
-    address = f"smtp-{uuid.uuid4().hex[:12]}@stmary.example"
-
-    with override_settings(**smtp), django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/api/v1/auth/register/",
-            {
-                "email": address,
-                "password": "correct horse battery",
-                "first_name": "Ana",
-                "last_name": "Lopez",
-                "organization_name": "St Mary's",
-            },
-            content_type="application/json",
-        )
-
-    assert response.status_code == 202
-    delivered = [message for message in maildir if message["To"] == address]
-    assert len(delivered) == 1
-    assert "/activate?uid=" in delivered[0].get_payload(decode=True).decode()
