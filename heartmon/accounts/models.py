@@ -18,7 +18,6 @@ class OrganizationQuerySet(TenantQuerySet["Organization"]):
     tenant_lookup = "pk"
 
 
-
 class Organization(models.Model):
     """A hospital, clinic or monitoring customer: the tenant every clinical object belongs to."""
 
@@ -40,9 +39,7 @@ class HeartmonUserManager(UserManager.from_queryset(TenantQuerySet)):  # type: i
 
     use_in_migrations = True
 
-    def _create_user(  # type: ignore[override]
-        self, email: str, password: str | None, **extra_fields: Any
-    ) -> "User":
+    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> "User":
         if not email:
             raise ValueError("An e-mail address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
@@ -50,14 +47,12 @@ class HeartmonUserManager(UserManager.from_queryset(TenantQuerySet)):  # type: i
         user.save(using=self._db)
         return user
 
-    def create_user(  # type: ignore[override]
-        self, email: str, password: str | None = None, **extra_fields: Any
-    ) -> "User":
+    def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> "User":
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(  # type: ignore[override]
+    def create_superuser(
         self, email: str, password: str | None = None, **extra_fields: Any
     ) -> "User":
         extra_fields.setdefault("role", Role.ADMIN)
@@ -82,7 +77,7 @@ class User(AbstractUser):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["first_name", "last_name"]
 
-    objects = HeartmonUserManager()
+    objects = HeartmonUserManager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]

@@ -26,8 +26,17 @@ class UserSerializer(serializers.ModelSerializer[User]):
     class Meta:
         model = User
         fields = [
-            "id", "email", "first_name", "last_name", "phone", "role", "is_active",
-            "organization", "invitation_pending", "date_joined", "last_login",
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "role",
+            "is_active",
+            "organization",
+            "invitation_pending",
+            "date_joined",
+            "last_login",
         ]
         read_only_fields = ["id", "email", "organization", "date_joined", "last_login"]
         extra_kwargs = {"role": {"required": False}}
@@ -45,11 +54,26 @@ class ProfileSerializer(serializers.ModelSerializer[User]):
     class Meta:
         model = User
         fields = [
-            "id", "email", "first_name", "last_name", "phone", "role", "organization",
-            "is_superuser", "two_factor_enabled", "date_joined", "last_login",
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "role",
+            "organization",
+            "is_superuser",
+            "two_factor_enabled",
+            "date_joined",
+            "last_login",
         ]
         read_only_fields = [
-            "id", "email", "role", "organization", "is_superuser", "date_joined", "last_login",
+            "id",
+            "email",
+            "role",
+            "organization",
+            "is_superuser",
+            "date_joined",
+            "last_login",
         ]
 
     def get_two_factor_enabled(self, user: User) -> bool:

@@ -15,7 +15,8 @@ from heartmon.accounts.reset_codes import issue_code
 from heartmon.accounts.roles import Role
 from heartmon.accounts.tokens import activation_link, invitation_link, password_reset_link
 
-MAIL_RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
+# Mail servers have bad minutes: retry with backoff rather than lose the message.
+mail_task = shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 
 
 def _valid_for(seconds: int) -> str:
@@ -28,34 +29,56 @@ def _send(user: User, subject: str, template: str, **context: object) -> None:
     send_mail(f"[heartmon] {subject}", body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
-@shared_task(**MAIL_RETRY)
+@mail_task
 def send_activation_email(user_id: str) -> None:
     user = User.objects.select_related("organization").get(pk=user_id)
     link = activation_link.url("activate", user)
-    _send(user, "Activate your account", "activation", link=link,
-          valid_for=_valid_for(settings.ACTIVATION_TIMEOUT))
+    _send(
+        user,
+        "Activate your account",
+        "activation",
+        link=link,
+        valid_for=_valid_for(settings.ACTIVATION_TIMEOUT),
+    )
 
 
-@shared_task(**MAIL_RETRY)
+@mail_task
 def send_already_registered_email(user_id: str) -> None:
     user = User.objects.get(pk=user_id)
-    _send(user, "Sign-up attempt", "already_registered",
-          reset_url=f"{settings.PUBLIC_URL}/reset-password")
+    _send(
+        user,
+        "Sign-up attempt",
+        "already_registered",
+        reset_url=f"{settings.PUBLIC_URL}/reset-password",
+    )
 
 
-@shared_task(**MAIL_RETRY)
+@mail_task
 def send_invitation_email(user_id: str, inviter_name: str) -> None:
     user = User.objects.select_related("organization").get(pk=user_id)
     link = invitation_link.url("accept-invite", user)
-    _send(user, "You are invited", "invitation", link=link, inviter=inviter_name,
-          role=Role(user.role).label.lower(), valid_for=_valid_for(settings.INVITATION_TIMEOUT))
+    _send(
+        user,
+        "You are invited",
+        "invitation",
+        link=link,
+        inviter=inviter_name,
+        role=Role(user.role).label.lower(),
+        valid_for=_valid_for(settings.INVITATION_TIMEOUT),
+    )
 
 
-@shared_task(**MAIL_RETRY)
+@mail_task
 def send_password_reset_email(user_id: str) -> None:
     """A link and a 6-digit code (see reset_codes)."""
     user = User.objects.get(pk=user_id)
     code = issue_code(user.pk)
     link = password_reset_link.url("reset-password", user)
-    _send(user, "Reset your password", "password_reset", link=link, code=code,
-          valid_for=_valid_for(settings.PASSWORD_RESET_TIMEOUT))
+    _send(
+        user,
+        "Reset your password",
+        "password_reset",
+        link=link,
+        code=code,
+        valid_for=_valid_for(settings.PASSWORD_RESET_TIMEOUT),
+    )

@@ -10,13 +10,15 @@ from rest_framework import serializers
 class ProblemSerializer(serializers.Serializer[None]):
     """RFC 9457 problem details, the body of every error."""
 
+    # Field names follow RFC 9457, shadowing Serializer attributes this documentation-only
+    # serializer never uses.
     type = serializers.CharField(help_text="URI naming the kind of problem.")
     title = serializers.CharField()
     status = serializers.IntegerField()
     detail = serializers.CharField(help_text="What went wrong and what to do about it.")
-    instance = serializers.CharField(required=False)
+    instance = serializers.CharField(required=False)  # type: ignore[assignment]
     request_id = serializers.CharField(required=False)
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="For invalid input: the messages of each field.",

@@ -75,6 +75,9 @@ def _finish_reset(user: User, new_password: str, request: Any, *, method: str) -
     _set_password(user, new_password, field="new_password")
     discard_code(user.pk)  # the link and the code are one reset: using either spends both
     record_event(
-        AuditAction.PASSWORD_RESET, request=request, actor=user, target=user,
+        AuditAction.PASSWORD_RESET,
+        request=request,
+        actor=user,
+        target=user,
         details={"method": method},
     )

@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate, user_logged_in, user_login_failed
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from heartmon.accounts.models import User
@@ -60,7 +61,10 @@ def _fail(request: Any, email: str, user: User, error: LoginFailedError) -> Doma
     audit it; the failure that reaches the limit answers as the lock it causes."""
     user_login_failed.send(sender=__name__, credentials={"email": email}, request=request)
     record_event(
-        AuditAction.LOGIN_FAILED, request=request, actor=user, target=user,
+        AuditAction.LOGIN_FAILED,
+        request=request,
+        actor=user,
+        target=user,
         details={"reason": error.code},
     )
     return _locked(request, email) if getattr(request, "axes_locked_out", False) else error
@@ -78,7 +82,10 @@ def log_in(*, request: Any, email: str, password: str, otp: str | None = None) -
         # authenticate() already signalled the failure to axes.
         known = User.objects.filter(email=email).first()
         record_event(
-            AuditAction.LOGIN_FAILED, request=request, actor=known, target=known,
+            AuditAction.LOGIN_FAILED,
+            request=request,
+            actor=known,
+            target=known,
             details={"reason": "bad_credentials"},
         )
         raise LoginFailedError(
@@ -88,13 +95,21 @@ def log_in(*, request: Any, email: str, password: str, otp: str | None = None) -
     device = confirmed_totp_device(user)
     if device is not None:
         if not otp:
-            raise _fail(request, email, user, TwoFactorRequiredError(
-                "This account has two-factor sign-in: send the 6-digit code as `otp`."
-            ))
+            raise _fail(
+                request,
+                email,
+                user,
+                TwoFactorRequiredError(
+                    "This account has two-factor sign-in: send the 6-digit code as `otp`."
+                ),
+            )
         if not device.verify_token(otp):
-            raise _fail(request, email, user, TwoFactorInvalidError(
-                "The two-factor code is wrong or has expired."
-            ))
+            raise _fail(
+                request,
+                email,
+                user,
+                TwoFactorInvalidError("The two-factor code is wrong or has expired."),
+            )
     # Tells axes the sign-in succeeded, so earlier failures are forgiven (AXES_RESET_ON_SUCCESS).
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     record_event(AuditAction.LOGIN, request=request, actor=user, target=user)
@@ -117,7 +132,7 @@ def log_out(*, refresh: str, request: Any, user: User | None = None) -> None:
         raise InvalidInput(
             "The refresh token is invalid, expired or already revoked.", field="refresh"
         ) from exc
-    owner_id = str(token.get(settings.SIMPLE_JWT.get("USER_ID_CLAIM", "user_id")))
+    owner_id = str(token.get(jwt_settings.USER_ID_CLAIM))
     if user is not None and owner_id != str(user.pk):
         raise InvalidInput("This refresh token belongs to another account.", field="refresh")
     token.blacklist()

@@ -84,9 +84,7 @@ def invite_user(
     )
     user.set_unusable_password()
     user.save()
-    record_event(
-        AuditAction.USER_INVITED, request=request, target=user, details={"role": role}
-    )
+    record_event(AuditAction.USER_INVITED, request=request, target=user, details={"role": role})
     send_invitation(user=user, inviter=inviter)
     return user
 

@@ -19,10 +19,17 @@ URL = "/api/v1/auth/activate/"
 @pytest.fixture
 def link(anonymous, django_capture_on_commit_callbacks, mailoutbox) -> dict[str, str]:
     with django_capture_on_commit_callbacks(execute=True):
-        anonymous.post("/api/v1/auth/register/", {
-            "email": "dana@northwind.example", "password": PASSWORD, "first_name": "Dana",
-            "last_name": "Reyes", "organization_name": "Northwind Cardiology",
-        }, format="json")
+        anonymous.post(
+            "/api/v1/auth/register/",
+            {
+                "email": "dana@northwind.example",
+                "password": PASSWORD,
+                "first_name": "Dana",
+                "last_name": "Reyes",
+                "organization_name": "Northwind Cardiology",
+            },
+            format="json",
+        )
     return link_in(mailoutbox[-1], "activate")
 
 
@@ -43,11 +50,17 @@ def test_it_activates_the_account_from_the_mailed_link(anonymous, link):
 
 
 def test_the_activated_account_can_sign_in(anonymous, link):
-    before = anonymous.post("/api/v1/auth/token/", {
-        "email": "dana@northwind.example", "password": PASSWORD}, format="json")
+    before = anonymous.post(
+        "/api/v1/auth/token/",
+        {"email": "dana@northwind.example", "password": PASSWORD},
+        format="json",
+    )
     anonymous.post(URL, link, format="json")
-    after = anonymous.post("/api/v1/auth/token/", {
-        "email": "dana@northwind.example", "password": PASSWORD}, format="json")
+    after = anonymous.post(
+        "/api/v1/auth/token/",
+        {"email": "dana@northwind.example", "password": PASSWORD},
+        format="json",
+    )
 
     assert_problem(before, 401)
     assert after.status_code == 200

@@ -20,10 +20,16 @@ NEW_PASSWORD = "tachycardia on a tuesday"
 @pytest.fixture
 def link(as_alice, django_capture_on_commit_callbacks, mailoutbox) -> dict[str, str]:
     with django_capture_on_commit_callbacks(execute=True):
-        response = as_alice.post("/api/v1/users/", {
-            "email": "erin@stmary.example", "first_name": "Erin", "last_name": "Cole",
-            "role": "doctor",
-        }, format="json")
+        response = as_alice.post(
+            "/api/v1/users/",
+            {
+                "email": "erin@stmary.example",
+                "first_name": "Erin",
+                "last_name": "Cole",
+                "role": "doctor",
+            },
+            format="json",
+        )
     assert response.status_code == 201, response.content
     return link_in(mailoutbox[-1], "accept-invite")
 
@@ -65,8 +71,11 @@ def test_accepting_sets_the_password_and_activates(anonymous, link, alice):
     assert user.is_active
     assert user.check_password(NEW_PASSWORD)
     assert AuditEvent.objects.filter(action=AuditAction.INVITATION_ACCEPTED, actor=user).exists()
-    signed_in = anonymous.post("/api/v1/auth/token/", {
-        "email": "erin@stmary.example", "password": NEW_PASSWORD}, format="json")
+    signed_in = anonymous.post(
+        "/api/v1/auth/token/",
+        {"email": "erin@stmary.example", "password": NEW_PASSWORD},
+        format="json",
+    )
     assert signed_in.status_code == 200
 
 

@@ -154,10 +154,13 @@ def test_the_throttle_lifts_after_its_window(rates, anonymous, bob):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize(("url", "payload"), [
-    ("/api/v1/auth/password/reset/", {"email": "bob@stmary.example"}),
-    ("/api/v1/auth/register/", {"email": "new@example.com"}),
-])
+@pytest.mark.parametrize(
+    ("url", "payload"),
+    [
+        ("/api/v1/auth/password/reset/", {"email": "bob@stmary.example"}),
+        ("/api/v1/auth/register/", {"email": "new@example.com"}),
+    ],
+)
 def test_mail_sending_endpoints_are_throttled(rates, anonymous, bob, url, payload):
     rates(anonymous_mail="2/hour")
     anonymous.post(url, payload)

@@ -38,10 +38,15 @@ def test_it_changes_your_name_and_phone(as_bob, bob):
 
 
 def test_patching_role_organization_or_email_changes_nothing(as_bob, bob, org_a, org_b):
-    response = as_bob.patch(URL, {
-        "role": Role.ADMIN, "organization": str(org_b.pk), "email": "boss@stmary.example",
-        "is_superuser": True,
-    })
+    response = as_bob.patch(
+        URL,
+        {
+            "role": Role.ADMIN,
+            "organization": str(org_b.pk),
+            "email": "boss@stmary.example",
+            "is_superuser": True,
+        },
+    )
 
     assert response.status_code == 200
     assert response.json()["role"] == "nurse"

@@ -91,8 +91,9 @@ def test_it_resets_the_password_by_code(anonymous, reset_mail, bob):
     assert AuditEvent.objects.get(action=AuditAction.PASSWORD_RESET).details == {"method": "code"}
 
 
-def test_a_reset_signs_out_every_session(anonymous, bob, django_capture_on_commit_callbacks,
-                                         mailoutbox):
+def test_a_reset_signs_out_every_session(
+    anonymous, bob, django_capture_on_commit_callbacks, mailoutbox
+):
     tokens = anonymous.post(
         "/api/v1/auth/token/", {"email": "bob@stmary.example", "password": PASSWORD}
     ).json()
@@ -204,8 +205,9 @@ def test_five_wrong_codes_kill_the_code(anonymous, reset_mail, bob):
     assert bob.check_password(PASSWORD)
 
 
-def test_a_new_request_replaces_the_code(anonymous, reset_mail, bob,
-                                         django_capture_on_commit_callbacks, mailoutbox):
+def test_a_new_request_replaces_the_code(
+    anonymous, reset_mail, bob, django_capture_on_commit_callbacks, mailoutbox
+):
     first = code_in(reset_mail)
     with django_capture_on_commit_callbacks(execute=True):
         anonymous.post(REQUEST, {"email": "bob@stmary.example"})
@@ -248,8 +250,9 @@ def test_it_wants_either_a_link_or_a_code(anonymous, reset_mail):
     both = {**by_link(reset_mail), **by_code(code_in(reset_mail))}
 
     assert_problem(anonymous.post(CONFIRM, both), 400, field="non_field_errors")
-    assert_problem(anonymous.post(CONFIRM, {"new_password": NEW_PASSWORD}), 400,
-                   field="non_field_errors")
+    assert_problem(
+        anonymous.post(CONFIRM, {"new_password": NEW_PASSWORD}), 400, field="non_field_errors"
+    )
 
 
 def test_it_rejects_a_malformed_code(anonymous, reset_mail):

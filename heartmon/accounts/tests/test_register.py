@@ -58,9 +58,14 @@ def test_it_never_lets_the_client_choose_a_role_or_an_organization(
     anonymous, django_capture_on_commit_callbacks, org_a
 ):
     response = register(
-        anonymous, django_capture_on_commit_callbacks,
-        role=Role.NURSE, organization=str(org_a.pk), organization_id=str(org_a.pk),
-        is_superuser=True, is_staff=True, is_active=True,
+        anonymous,
+        django_capture_on_commit_callbacks,
+        role=Role.NURSE,
+        organization=str(org_a.pk),
+        organization_id=str(org_a.pk),
+        is_superuser=True,
+        is_staff=True,
+        is_active=True,
     )
 
     assert response.status_code == 202
@@ -120,18 +125,26 @@ def test_it_names_every_missing_field(anonymous):
 
     body = assert_problem(response, 400)
     assert sorted(body["errors"]) == [
-        "email", "first_name", "last_name", "organization_name", "password",
+        "email",
+        "first_name",
+        "last_name",
+        "organization_name",
+        "password",
     ]
 
 
 def test_it_rejects_overlong_fields(anonymous):
-    response = anonymous.post(URL, {
-        **SIGN_UP,
-        "first_name": "x" * 151,
-        "organization_name": "x" * 201,
-        "password": "p" * 129,
-        "email": f"{'a' * 250}@example.com",
-    }, format="json")
+    response = anonymous.post(
+        URL,
+        {
+            **SIGN_UP,
+            "first_name": "x" * 151,
+            "organization_name": "x" * 201,
+            "password": "p" * 129,
+            "email": f"{'a' * 250}@example.com",
+        },
+        format="json",
+    )
 
     body = assert_problem(response, 400)
     assert {"first_name", "organization_name", "password", "email"} <= set(body["errors"])

@@ -1,7 +1,7 @@
 """One mail through a real SMTP server. CI starts one and points the suite at it:
 
-    python -m aiosmtpd -n -l 127.0.0.1:8025 -c aiosmtpd.handlers.Mailbox "$SMTP_TEST_MAILDIR"
-    EMAIL_URL=smtp://127.0.0.1:8025 SMTP_TEST_MAILDIR=... make test
+python -m aiosmtpd -n -l 127.0.0.1:8025 -c aiosmtpd.handlers.Mailbox "$SMTP_TEST_MAILDIR"
+EMAIL_URL=smtp://127.0.0.1:8025 SMTP_TEST_MAILDIR=... make test
 """
 
 import mailbox
@@ -35,7 +35,9 @@ def received_by(address: str, timeout: float = 10) -> SimpleNamespace:
         for raw in mailbox.Maildir(MAILDIR, factory=None):
             message = message_from_bytes(raw.as_bytes())
             if address in message.get("To", ""):
-                body = message.get_payload(decode=True).decode(message.get_content_charset())
+                payload = message.get_payload(decode=True)
+                assert isinstance(payload, bytes)
+                body = payload.decode(message.get_content_charset() or "utf-8")
                 return SimpleNamespace(subject=message["Subject"], body=body)
         time.sleep(0.1)
     raise AssertionError(f"no mail to {address} arrived in {MAILDIR}")
@@ -59,7 +61,8 @@ def test_a_password_reset_travels_through_smtp(
     message = received_by(bob.email)
     assert message.subject == "[heartmon] Reset your password"
     link = link_in(message, "reset-password")
-    confirm = anonymous.post("/api/v1/auth/password/reset/confirm/", {
-        **link, "new_password": "delivered by smtp today"})
+    confirm = anonymous.post(
+        "/api/v1/auth/password/reset/confirm/", {**link, "new_password": "delivered by smtp today"}
+    )
     assert confirm.status_code == 204
     assert len(code_in(message)) == 6

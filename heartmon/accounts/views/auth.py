@@ -1,7 +1,7 @@
 """Authentication endpoints: sign-up, activation, invitations, JWT (Bearer), passwords, 2FA."""
 
 from base64 import b32encode
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
@@ -12,9 +12,16 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenRefreshView
 
 from heartmon.accounts import serializers as s
+from heartmon.accounts.models import User
 from heartmon.accounts.services import passwords, sessions, signup, two_factor, users
 from heartmon.accounts.throttles import PER_IP, LoginAccountThrottle
 from heartmon.core.schema import problems
+
+
+def signed_in_user(request: Request) -> User:
+    """The authenticated user (these views require authentication)."""
+    return cast(User, request.user)
+
 
 ACCEPTED = "If the details are right, an e-mail is on its way."
 
@@ -43,10 +50,19 @@ class RegisterView(AnonymousView):
         ),
         request=s.RegistrationSerializer,
         responses={202: s.DetailSerializer, **problems(400, 429)},
-        examples=[OpenApiExample("Sign-up", request_only=True, value={
-            "email": "ana@stmary.example", "password": "correct horse battery",
-            "first_name": "Ana", "last_name": "Lopez", "organization_name": "St Mary's",
-        })],
+        examples=[
+            OpenApiExample(
+                "Sign-up",
+                request_only=True,
+                value={
+                    "email": "ana@stmary.example",
+                    "password": "correct horse battery",
+                    "first_name": "Ana",
+                    "last_name": "Lopez",
+                    "organization_name": "St Mary's",
+                },
+            )
+        ],
     )
     def post(self, request: Request) -> Response:
         signup.register_organization(request=request, **_valid(s.RegistrationSerializer, request))
@@ -89,9 +105,16 @@ class TokenObtainView(AnonymousView):
         description="With two-factor sign-in on, `otp` (the app's current code) is required.",
         request=s.CredentialsSerializer,
         responses={200: s.TokenPairSerializer, **problems(400, 401, 429)},
-        examples=[OpenApiExample("Sign-in", request_only=True, value={
-            "email": "ana@stmary.example", "password": "correct horse battery",
-        })],
+        examples=[
+            OpenApiExample(
+                "Sign-in",
+                request_only=True,
+                value={
+                    "email": "ana@stmary.example",
+                    "password": "correct horse battery",
+                },
+            )
+        ],
     )
     def post(self, request: Request) -> Response:
         user = sessions.log_in(request=request._request, **_valid(s.CredentialsSerializer, request))
@@ -118,7 +141,7 @@ class LogoutView(APIView):
     )
     def post(self, request: Request) -> Response:
         data = _valid(s.RefreshSerializer, request)
-        sessions.log_out(user=request.user, request=request, **data)
+        sessions.log_out(user=signed_in_user(request), request=request, **data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -127,7 +150,7 @@ class MeView(APIView):
         summary="Your own profile", responses={200: s.ProfileSerializer, **problems(401)}
     )
     def get(self, request: Request) -> Response:
-        return Response(s.ProfileSerializer(request.user).data)
+        return Response(s.ProfileSerializer(signed_in_user(request)).data)
 
     @extend_schema(
         summary="Change your name or phone (role and organization are read-only)",
@@ -135,9 +158,9 @@ class MeView(APIView):
         responses={200: s.ProfileSerializer, **problems(400, 401)},
     )
     def patch(self, request: Request) -> Response:
-        serializer = s.ProfileSerializer(request.user, data=request.data, partial=True)
+        serializer = s.ProfileSerializer(signed_in_user(request), data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        user = users.update_profile(user=request.user, changes=serializer.validated_data)
+        user = users.update_profile(user=signed_in_user(request), changes=serializer.validated_data)
         return Response(s.ProfileSerializer(user).data)
 
 
@@ -149,8 +172,8 @@ class PasswordChangeView(APIView):
     )
     def post(self, request: Request) -> Response:
         data = _valid(s.PasswordChangeSerializer, request)
-        passwords.change_password(user=request.user, request=request, **data)
-        return Response(sessions.issue_tokens(request.user))
+        passwords.change_password(user=signed_in_user(request), request=request, **data)
+        return Response(sessions.issue_tokens(signed_in_user(request)))
 
 
 class PasswordResetView(AnonymousView):
@@ -177,23 +200,36 @@ class PasswordResetConfirmView(AnonymousView):
         request=s.PasswordResetConfirmSerializer,
         responses={204: None, **problems(400, 429)},
         examples=[
-            OpenApiExample("By link", request_only=True, value={
-                "uid": "MTIz", "token": "…", "new_password": "a new long passphrase"}),
-            OpenApiExample("By code", request_only=True, value={
-                "email": "ana@stmary.example", "code": "123456",
-                "new_password": "a new long passphrase"}),
+            OpenApiExample(
+                "By link",
+                request_only=True,
+                value={"uid": "MTIz", "token": "…", "new_password": "a new long passphrase"},
+            ),
+            OpenApiExample(
+                "By code",
+                request_only=True,
+                value={
+                    "email": "ana@stmary.example",
+                    "code": "123456",
+                    "new_password": "a new long passphrase",
+                },
+            ),
         ],
     )
     def post(self, request: Request) -> Response:
         data = _valid(s.PasswordResetConfirmSerializer, request)
         if "code" in data:
             passwords.reset_password_with_code(
-                email=data["email"], code=data["code"], new_password=data["new_password"],
+                email=data["email"],
+                code=data["code"],
+                new_password=data["new_password"],
                 request=request,
             )
         else:
             passwords.reset_password_with_link(
-                uid=data["uid"], token=data["token"], new_password=data["new_password"],
+                uid=data["uid"],
+                token=data["token"],
+                new_password=data["new_password"],
                 request=request,
             )
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -206,7 +242,7 @@ class TotpSetupView(APIView):
         responses={201: s.TotpSetupSerializer, **problems(401, 409)},
     )
     def post(self, request: Request) -> Response:
-        device = two_factor.start_totp_setup(user=request.user)
+        device = two_factor.start_totp_setup(user=signed_in_user(request))
         body = {"otpauth_uri": device.config_url, "secret": b32encode(device.bin_key).decode()}
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -219,7 +255,7 @@ class TotpConfirmView(APIView):
     )
     def post(self, request: Request) -> Response:
         code = _valid(s.OtpCodeSerializer, request)["code"]
-        two_factor.confirm_totp(user=request.user, code=code, request=request)
+        two_factor.confirm_totp(user=signed_in_user(request), code=code, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -231,5 +267,5 @@ class TotpDisableView(APIView):
     )
     def post(self, request: Request) -> Response:
         code = _valid(s.OtpCodeSerializer, request)["code"]
-        two_factor.disable_totp(user=request.user, code=code, request=request)
+        two_factor.disable_totp(user=signed_in_user(request), code=code, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)

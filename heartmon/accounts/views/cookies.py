@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from heartmon.accounts import serializers as s
 from heartmon.accounts.authentication import enforce_csrf
@@ -30,17 +31,24 @@ REFRESH_COOKIE_PATH = "/api/v1/auth/cookie/"
 
 
 def _set_auth_cookies(response: Response, tokens: dict[str, str]) -> None:
-    jwt = settings.SIMPLE_JWT
     common: dict[str, Any] = {
-        "httponly": True, "secure": settings.AUTH_COOKIE_SECURE, "samesite": "Lax",
+        "httponly": True,
+        "secure": settings.AUTH_COOKIE_SECURE,
+        "samesite": "Lax",
     }
     response.set_cookie(
-        settings.AUTH_COOKIE_ACCESS, tokens["access"], path="/",
-        max_age=int(jwt["ACCESS_TOKEN_LIFETIME"].total_seconds()), **common,
+        settings.AUTH_COOKIE_ACCESS,
+        tokens["access"],
+        path="/",
+        max_age=int(jwt_settings.ACCESS_TOKEN_LIFETIME.total_seconds()),
+        **common,
     )
     response.set_cookie(
-        settings.AUTH_COOKIE_REFRESH, tokens["refresh"], path=REFRESH_COOKIE_PATH,
-        max_age=int(jwt["REFRESH_TOKEN_LIFETIME"].total_seconds()), **common,
+        settings.AUTH_COOKIE_REFRESH,
+        tokens["refresh"],
+        path=REFRESH_COOKIE_PATH,
+        max_age=int(jwt_settings.REFRESH_TOKEN_LIFETIME.total_seconds()),
+        **common,
     )
 
 
@@ -75,15 +83,15 @@ class CookieRefreshView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
+    def get_authenticate_header(self, request: Request) -> str:
+        """A missing or dead refresh cookie is a 401 (DRF makes it 403 without this header)."""
+        return 'Bearer realm="api"'
+
     @extend_schema(
         summary="Renew the cookies from the refresh cookie (needs X-CSRFToken)",
         request=None,
         responses={204: None, **problems(401, 403)},
     )
-    def get_authenticate_header(self, request: Request) -> str:
-        """A missing or dead refresh cookie is a 401 (DRF makes it 403 without this header)."""
-        return 'Bearer realm="api"'
-
     def post(self, request: Request) -> Response:
         enforce_csrf(request)
         refresh = request.COOKIES.get(settings.AUTH_COOKIE_REFRESH)
