@@ -21,24 +21,29 @@ def start_totp_setup(*, user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=False)
 
 
-@transaction.atomic
+def _check_code(device: TOTPDevice, code: str) -> None:
+    """Outside any transaction: django-otp saves its failure throttle and replay guard on the
+    device, and a rollback would forget them."""
+    if not device.verify_token(code):
+        raise InvalidInput("The code is wrong: check the app's clock and try again.", field="code")
+
+
 def confirm_totp(*, user: User, code: str, request: Any) -> None:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         raise Conflict("No two-factor set-up is in progress: start one first.")
-    if not device.verify_token(code):
-        raise InvalidInput("The code is wrong: check the app's clock and try again.", field="code")
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    record_event(AuditAction.TWO_FACTOR_ENABLED, request=request, target=user)
+    _check_code(device, code)
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        record_event(AuditAction.TWO_FACTOR_ENABLED, request=request, target=user)
 
 
-@transaction.atomic
 def disable_totp(*, user: User, code: str, request: Any) -> None:
     device = confirmed_totp_device(user)
     if device is None:
         raise Conflict("Two-factor sign-in is not on.")
-    if not device.verify_token(code):
-        raise InvalidInput("The code is wrong: check the app's clock and try again.", field="code")
-    TOTPDevice.objects.filter(user=user).delete()
-    record_event(AuditAction.TWO_FACTOR_DISABLED, request=request, target=user)
+    _check_code(device, code)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        record_event(AuditAction.TWO_FACTOR_DISABLED, request=request, target=user)

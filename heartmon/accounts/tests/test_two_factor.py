@@ -132,6 +132,15 @@ def test_disable_refuses_a_wrong_code(as_alice, alice, enabled):
     assert TOTPDevice.objects.get(user=alice).confirmed is True
 
 
+def test_wrong_disable_codes_are_throttled_by_the_device(as_alice, alice, enabled):
+    as_alice.post(DISABLE, {"code": wrong(code(enabled))})
+
+    assert TOTPDevice.objects.get(user=alice).throttling_failure_count == 1
+    # The throttle holds for a moment after a failure, so even the right code waits.
+    assert_problem(as_alice.post(DISABLE, {"code": code(enabled)}), 400, field="code")
+    assert TOTPDevice.objects.filter(user=alice, confirmed=True).exists()
+
+
 def test_disable_while_off_is_a_conflict(as_alice):
     assert_problem(as_alice.post(DISABLE, {"code": "123456"}), 409)
 
