@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "heartmon.core",
     "heartmon.accounts",
     "heartmon.audit",
+    "heartmon.clinic",
+    "heartmon.devices",
 ]
 
 MIDDLEWARE = [
