@@ -137,6 +137,9 @@ class CareTeamMember(models.Model):
             models.UniqueConstraint(fields=["patient", "user"], name="clinic_care_team_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} ({self.role}) for {self.patient_id}"
+
 
 class Admission(models.Model):
     """A patient's stay at a place; open until discharged. Devices are attached through
@@ -183,6 +186,9 @@ class Admission(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"Admission {self.pk}"
+
     @property
     def is_open(self) -> bool:
         return self.discharged_at is None
@@ -202,3 +208,6 @@ class Transfer(models.Model):
 
     class Meta:
         ordering = ["moved_at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_place_id} -> {self.to_place_id}"

@@ -105,6 +105,9 @@ class DeviceAssignment(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.device_id} -> {self.patient_id}"
+
 
 class DeviceKey(models.Model):
     """An API key a device authenticates with: shown once, stored as a SHA-256 digest, found by
@@ -124,6 +127,9 @@ class DeviceKey(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.prefix}…"
+
 
 class DeviceSettings(models.Model):
     """One version of a device's settings document; the newest version is in force."""
@@ -141,6 +147,9 @@ class DeviceSettings(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["device", "version"], name="devices_settings_version")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id} v{self.version}"
 
 
 class Firmware(models.Model):
@@ -172,6 +181,9 @@ class Firmware(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.model} {self.version}"
+
 
 class DeviceEventKind(models.TextChoices):
     STATUS_CHANGED = "status_changed"
@@ -196,3 +208,6 @@ class DeviceEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
