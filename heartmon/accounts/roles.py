@@ -17,6 +17,8 @@ class Role(models.TextChoices):
 
 EVERYONE = frozenset(Role)
 ADMINS = frozenset({Role.ADMIN})
+REGISTRARS = frozenset({Role.ADMIN, Role.STAFF})  # admit, register and update patients
+CLINICAL = EVERYONE - {Role.TECHNICIAN}  # see clinical data
 
 # resource -> action -> roles allowed. "read" is every safe method; other actions are named by the
 # views that use them (a ModelViewSet's unsafe methods map to "write" unless the view says more).
@@ -25,6 +27,13 @@ PERMISSIONS: dict[str, dict[str, frozenset[Role]]] = {
     "organizations": {"read": EVERYONE, "write": ADMINS},
     "users": {"read": ADMINS, "write": ADMINS},
     "audit_events": {"read": ADMINS},
+    # Clinic. "archived": list, read and restore archived patients. "clinical_details": see a
+    # patient's notes and contact details (technicians see only what running a device needs).
+    "places": {"read": EVERYONE, "write": ADMINS},
+    "patients": {"read": EVERYONE, "write": REGISTRARS, "archived": ADMINS},
+    "clinical_details": {"read": CLINICAL},
+    "care_team": {"read": CLINICAL, "write": REGISTRARS},
+    "admissions": {"read": CLINICAL, "admit": REGISTRARS},
 }
 
 

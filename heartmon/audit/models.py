@@ -25,6 +25,23 @@ class AuditAction(models.TextChoices):
     USER_DEACTIVATED = "user.deactivated"
     USER_REACTIVATED = "user.reactivated"
     ORGANIZATION_UPDATED = "organization.updated"
+    PLACE_CREATED = "place.created"
+    PLACE_UPDATED = "place.updated"
+    PLACE_DELETED = "place.deleted"
+    PATIENT_CREATED = "patient.created"
+    PATIENT_VIEWED = "patient.viewed"
+    PATIENTS_LISTED = "patient.listed"
+    PATIENT_UPDATED = "patient.updated"
+    PATIENT_ARCHIVED = "patient.archived"
+    PATIENT_RESTORED = "patient.restored"
+    CARE_TEAM_VIEWED = "patient.care_team_viewed"
+    CARE_TEAM_MEMBER_ADDED = "patient.care_team_added"
+    CARE_TEAM_MEMBER_REMOVED = "patient.care_team_removed"
+    ADMISSION_CREATED = "admission.created"
+    ADMISSION_VIEWED = "admission.viewed"
+    ADMISSIONS_LISTED = "admission.listed"
+    ADMISSION_TRANSFERRED = "admission.transferred"
+    ADMISSION_DISCHARGED = "admission.discharged"
 
 
 class AuditEvent(models.Model):
