@@ -236,7 +236,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
-    "ENUM_NAME_OVERRIDES": {"RoleEnum": "heartmon.accounts.roles.Role"},
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "heartmon.accounts.roles.Role",
+        "DeviceStatusEnum": "heartmon.devices.models.DeviceStatus",
+        "OtaStatusEnum": "heartmon.devices.serializers.OTA_STATUSES",
+    },
 }
 
 LANGUAGE_CODE = "en-us"
@@ -247,6 +251,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Uploaded files (firmware): under var/media by default; never served directly, only through
+# authenticated API downloads.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = "media/"
+FIRMWARE_MAX_UPLOAD_MB = env.int("FIRMWARE_MAX_UPLOAD_MB", default=64)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

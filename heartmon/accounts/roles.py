@@ -17,6 +17,8 @@ class Role(models.TextChoices):
 
 EVERYONE = frozenset(Role)
 ADMINS = frozenset({Role.ADMIN})
+DEVICE_MANAGERS = frozenset({Role.ADMIN, Role.TECHNICIAN})
+CLINICIANS = frozenset({Role.DOCTOR, Role.NURSE})
 REGISTRARS = frozenset({Role.ADMIN, Role.STAFF})  # admit, register and update patients
 CLINICAL = EVERYONE - {Role.TECHNICIAN}  # see clinical data
 
@@ -34,6 +36,15 @@ PERMISSIONS: dict[str, dict[str, frozenset[Role]]] = {
     "clinical_details": {"read": CLINICAL},
     "care_team": {"read": CLINICAL, "write": REGISTRARS},
     "admissions": {"read": CLINICAL, "admit": REGISTRARS},
+    # Devices. "assign": attach a device to a patient outside an admission, or detach it.
+    "devices": {
+        "read": EVERYONE,
+        "write": DEVICE_MANAGERS,
+        "assign": DEVICE_MANAGERS | {Role.STAFF},
+    },
+    "device_keys": {"read": DEVICE_MANAGERS, "write": DEVICE_MANAGERS},
+    "device_settings": {"read": DEVICE_MANAGERS | CLINICIANS, "write": DEVICE_MANAGERS},
+    "firmware": {"read": DEVICE_MANAGERS, "write": DEVICE_MANAGERS},
 }
 
 

@@ -25,6 +25,8 @@ class AuditAction(models.TextChoices):
     USER_DEACTIVATED = "user.deactivated"
     USER_REACTIVATED = "user.reactivated"
     ORGANIZATION_UPDATED = "organization.updated"
+    DEVICE_ASSIGNED = "device.assigned"
+    DEVICE_UNASSIGNED = "device.unassigned"
     PLACE_CREATED = "place.created"
     PLACE_UPDATED = "place.updated"
     PLACE_DELETED = "place.deleted"

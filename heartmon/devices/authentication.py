@@ -1,0 +1,108 @@
+"""How devices authenticate: `Authorization: Device <key>`, on device-facing endpoints only.
+
+request.user is a DevicePrincipal: authenticated, but with no role and no superuser flag, so the
+role table (RolePermission) refuses it everywhere people work; request.auth is the DeviceKey."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from heartmon.devices import keys
+from heartmon.devices.models import Device, DeviceKey
+
+KEYWORD = "Device"
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class DevicePrincipal:
+    """The device behind a request. Not a user: no role, never a superuser."""
+
+    device: Device
+    key: DeviceKey = field(repr=False)
+    is_authenticated: bool = True
+    is_anonymous: bool = False
+    is_superuser: bool = False
+    is_staff: bool = False
+    role: None = None
+
+    @property
+    def pk(self) -> Any:
+        return self.device.pk
+
+    @property
+    def organization_id(self) -> Any:
+        return self.device.organization_id
+
+
+class DeviceAuthentication(BaseAuthentication):
+    """Finds the key by its prefix, checks its digest in constant time, refuses revoked keys.
+    An inactive device still authenticates; IsActiveDevice answers it 403."""
+
+    def authenticate(self, request: Request) -> tuple[DevicePrincipal, DeviceKey] | None:
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].decode(errors="replace").lower() != KEYWORD.lower():
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed("Send the key as: Authorization: Device <key>.")
+        key = parts[1].decode(errors="replace")
+        prefix = keys.prefix_of(key)
+        row = (
+            DeviceKey.objects.select_related("device").filter(prefix=prefix).first()
+            if prefix
+            else None
+        )
+        if row is None or not keys.matches(key, row.digest):
+            raise exceptions.AuthenticationFailed("Unknown device key.")
+        if row.revoked_at is not None:
+            raise exceptions.AuthenticationFailed("This device key has been revoked.")
+        self._mark_used(row)
+        return DevicePrincipal(device=row.device, key=row), row
+
+    def authenticate_header(self, request: Request) -> str:
+        return f'{KEYWORD} realm="api"'
+
+    @staticmethod
+    def _mark_used(row: DeviceKey) -> None:
+        """At most one write a minute per key: key.last_used_at and device.last_seen_at."""
+        now = timezone.now()
+        stale = now - LAST_USED_RESOLUTION
+        if row.last_used_at is not None and row.last_used_at > stale:
+            return
+        updated = DeviceKey.objects.filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale), pk=row.pk
+        ).update(last_used_at=now)
+        if updated:
+            Device.objects.filter(pk=row.device_id).update(last_seen_at=now)
+            row.last_used_at = row.device.last_seen_at = now
+
+
+class IsActiveDevice(BasePermission):
+    """The request comes from a device (not a person) that is active."""
+
+    message = "This device is not active: it may not send or fetch anything."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        principal = request.user
+        if not isinstance(principal, DevicePrincipal):
+            return False
+        return principal.device.is_active
+
+
+class KeyMatchesDevice(BasePermission):
+    """For device-specific URLs (`device_pk` in the path): the key must belong to that device."""
+
+    message = "This key belongs to another device."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        principal = request.user
+        return isinstance(principal, DevicePrincipal) and str(principal.device.pk) == str(
+            view.kwargs.get("device_pk")
+        )
