@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "heartmon.accounts.roles.Role",
+        "PlaceKindEnum": "heartmon.clinic.models.PlaceKind",
+        "CareTeamRoleEnum": "heartmon.clinic.models.CareTeamRole",
         "DeviceStatusEnum": "heartmon.devices.models.DeviceStatus",
         "OtaStatusEnum": "heartmon.devices.serializers.OTA_STATUSES",
     },

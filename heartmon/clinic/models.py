@@ -21,6 +21,18 @@ class PlaceKind(models.TextChoices):
     BED = "bed", "Bed"
 
 
+# The kinds a place may sit under (None: at the top). Kinds only ever nest downwards, so the tree
+# cannot hold a cycle.
+PARENT_KINDS: dict[str, frozenset[str | None]] = {
+    PlaceKind.HOSPITAL: frozenset({None}),
+    PlaceKind.CLINIC: frozenset({None, PlaceKind.HOSPITAL}),
+    PlaceKind.WARD: frozenset({PlaceKind.HOSPITAL, PlaceKind.CLINIC}),
+    PlaceKind.BED: frozenset({PlaceKind.WARD}),
+}
+# Patients are admitted to a bed, or to a ward when beds are not tracked.
+ADMITTING_KINDS = frozenset({PlaceKind.WARD, PlaceKind.BED})
+
+
 class Place(models.Model):
     """Hospitals, clinics, wards and beds of an organization, as a tree."""
 
@@ -53,6 +65,13 @@ class Place(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name}"
 
+    @property
+    def is_bed(self) -> bool:
+        return self.kind == PlaceKind.BED
+
+    def may_sit_under(self, parent: "Place | None") -> bool:
+        return (parent.kind if parent else None) in PARENT_KINDS[self.kind]
+
 
 class Sex(models.TextChoices):
     """FHIR administrative gender."""
@@ -66,6 +85,9 @@ class Sex(models.TextChoices):
 class PatientQuerySet(TenantQuerySet["Patient"]):
     def active(self) -> "PatientQuerySet":
         return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> "PatientQuerySet":
+        return self.filter(archived_at__isnull=False)
 
 
 class Patient(models.Model):

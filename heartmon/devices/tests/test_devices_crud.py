@@ -5,10 +5,10 @@ import uuid
 import pytest
 
 from heartmon.accounts.roles import Role
-from heartmon.clinic.models import Place, PlaceKind
 from heartmon.core.testing import assert_problem, client_for, make_user
 from heartmon.devices.models import Device, DeviceAssignment, DeviceStatus
 from heartmon.devices.services.assignments import assign_device
+from heartmon.devices.settings_schema import defaults
 
 URL = "/api/v1/devices/"
 NEW = {"serial_number": "HM-0100", "model": "HM-3L", "lead_count": 3, "manufacturer": "Acme"}
@@ -169,18 +169,12 @@ def test_a_technician_changes_a_devices_details_but_not_its_status(as_tess, devi
 def test_lead_count_cannot_drop_below_the_leads_the_settings_enable(as_alice, alice, device):
     as_alice.put(
         f"{URL}{device.pk}/settings/",
-        {"document": {**_defaults(3)}},
+        {"document": defaults(3)},
     )
 
     assert_problem(as_alice.patch(f"{URL}{device.pk}/", {"lead_count": 2}), 400, field="lead_count")
     device.refresh_from_db()
     assert device.lead_count == 3
-
-
-def _defaults(lead_count):
-    from heartmon.devices.settings_schema import defaults
-
-    return defaults(lead_count)
 
 
 @pytest.mark.parametrize("role", [Role.NURSE, Role.DOCTOR, Role.STAFF])
@@ -217,7 +211,3 @@ def test_an_assigned_device_is_neither_deleted_nor_retired(as_alice, alice, devi
 
 def test_anonymous_clients_must_authenticate(anonymous, device):
     assert_problem(anonymous.get(URL), 401)
-
-
-def test_places_come_from_the_clinic(org_a):  # guards the fixture's assumptions
-    assert Place.objects.create(organization=org_a, kind=PlaceKind.BED, name="B1").pk
