@@ -91,8 +91,8 @@ class IsActiveDevice(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         principal = request.user
-        if not isinstance(principal, DevicePrincipal):
-            return False
+        if not isinstance(principal, DevicePrincipal):  # a person, however authenticated
+            raise exceptions.NotAuthenticated("Device endpoints take Authorization: Device <key>.")
         return principal.device.is_active
 
 

@@ -40,7 +40,8 @@ def current_settings(device: Device) -> CurrentSettings:
 def save_settings(*, device: Device, document: Any, actor: Any) -> CurrentSettings:
     errors = settings_schema.errors_in(document, lead_count=device.lead_count)
     if errors:
-        raise InvalidInput("The settings document is invalid.", errors=errors)
+        field, messages = next(iter(errors.items()))
+        raise InvalidInput(f"{field}: {messages[0]}", errors=errors)
     Device.objects.select_for_update().filter(pk=device.pk).first()
     latest = DeviceSettings.objects.filter(device=device).aggregate(v=Max("version"))["v"] or 0
     try:
