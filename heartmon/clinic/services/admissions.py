@@ -47,10 +47,11 @@ def _admission_errors(
         errors["devices"] = ["No such device in the patient's organization."]
     elif len({device.pk for device in devices}) != len(devices):
         errors["devices"] = ["A device is listed more than once."]
-    return {field: messages for field, messages in errors.items() if messages}
+    return errors
 
 
 def _raise_if_invalid(errors: dict[str, list[str]]) -> None:
+    errors = {field: messages for field, messages in errors.items() if messages}
     if errors:
         field, messages = next(iter(errors.items()))
         raise InvalidInput(f"{field}: {messages[0]}", errors=errors)
