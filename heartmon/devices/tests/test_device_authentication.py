@@ -4,11 +4,18 @@ from datetime import timedelta
 
 import time_machine
 from django.utils import timezone
-from rest_framework.test import APIClient
+from rest_framework.response import Response
+from rest_framework.test import APIClient, APIRequestFactory
+from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from heartmon.core.testing import assert_problem
-from heartmon.devices.models import DeviceKey, DeviceStatus
+from heartmon.devices.authentication import (
+    DeviceAuthentication,
+    IsActiveDevice,
+    KeyMatchesDevice,
+)
+from heartmon.devices.models import Device, DeviceKey, DeviceStatus
 
 URL = "/api/v1/device/settings/"
 
@@ -80,3 +87,25 @@ def test_last_used_is_written_at_most_once_a_minute(as_device, device):
         as_device.get(URL)
     key.refresh_from_db()
     assert key.last_used_at == start + timedelta(seconds=61)
+
+
+class _DeviceSpecificView(APIView):
+    """A stand-in for a device-specific URL (`device_pk` in the path)."""
+
+    authentication_classes = [DeviceAuthentication]
+    permission_classes = [IsActiveDevice, KeyMatchesDevice]
+
+    def get(self, request, device_pk):
+        return Response({"ok": True})
+
+
+def test_a_key_of_another_device_is_refused_on_a_device_specific_url(device, device_key, org_a):
+    other = Device.objects.create(organization=org_a, serial_number="HM-9", model="HM-3L")
+    view = _DeviceSpecificView.as_view()
+
+    def ask(device_pk):
+        request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Device {device_key}")
+        return view(request, device_pk=str(device_pk))
+
+    assert ask(device.pk).status_code == 200
+    assert ask(other.pk).status_code == 403
