@@ -172,7 +172,7 @@ class DeviceViewSet(viewsets.ModelViewSet[Device]):
         parameters=[OpenApiParameter("kind", enum=DeviceEventKind.values)],
         responses={200: s.DeviceEventSerializer(many=True), **problems(400, 401, 403, 404)},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request: Request, pk: str | None = None) -> Response:
         events = DeviceEvent.objects.filter(device=device_for(request, pk))
         kind = request.query_params.get("kind")
@@ -186,7 +186,7 @@ class DeviceViewSet(viewsets.ModelViewSet[Device]):
         summary="The device's assignments to patients (newest first)",
         responses={200: s.AssignmentSerializer(many=True), **problems(401, 403, 404)},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def assignments(self, request: Request, pk: str | None = None) -> Response:
         return self._page(
             DeviceAssignment.objects.filter(device=self.get_object()), s.AssignmentSerializer

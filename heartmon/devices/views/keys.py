@@ -11,6 +11,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
+from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -42,8 +43,7 @@ class DeviceKeyViewSet(
     serializer_class = s.DeviceKeySerializer
     permission_classes = [RolePermission]
     role_resource = "device_keys"
-    filterset_class = None
-    search_fields: list[str] = []
+    filter_backends = [OrderingFilter]
     ordering_fields = ["created_at", "last_used_at"]
 
     def get_queryset(self) -> QuerySet[DeviceKey]:
