@@ -1,9 +1,10 @@
 """POST /api/v1/admissions/: staff and admins admit a patient to a bed or ward with devices."""
 
+from heartmon.accounts.models import User
 from heartmon.audit.models import AuditAction, AuditEvent
-from heartmon.clinic.models import Admission
+from heartmon.clinic.models import Admission, Place, PlaceKind
 from heartmon.clinic.tests.admitting import admit
-from heartmon.core.testing import assert_problem
+from heartmon.core.testing import assert_problem, client_for
 from heartmon.devices.models import Device, DeviceAssignment, DeviceStatus
 
 
@@ -111,4 +112,14 @@ def test_doctors_nurses_and_technicians_may_not_admit(as_dana, as_bob, as_tina, 
 def test_another_organizations_patient_and_bed_read_as_unknown(as_charlie, patient, bed):
     body = assert_problem(admit(as_charlie, patient, bed), 400, field="patient")
     assert "place" in body["errors"]
+    assert not Admission.objects.exists()
+
+
+def test_a_superuser_cannot_mix_organizations_in_one_admission(patient, org_b):
+    root = User.objects.create_superuser(
+        email="root@heartmon.example", password="x", first_name="Root", last_name="User"
+    )
+    elsewhere = Place.objects.create(organization=org_b, kind=PlaceKind.WARD, name="B ward")
+
+    assert_problem(admit(client_for(root), patient, elsewhere), 400, field="place")
     assert not Admission.objects.exists()

@@ -2,9 +2,10 @@
 
 import time_machine
 
+from heartmon.accounts.models import User
 from heartmon.audit.models import AuditAction, AuditEvent
 from heartmon.clinic.models import Patient
-from heartmon.core.testing import assert_problem
+from heartmon.core.testing import assert_problem, client_for
 
 URL = "/api/v1/patients/"
 
@@ -96,4 +97,13 @@ def test_only_the_number_and_names_are_required(as_sam, sam):
 def test_nurses_doctors_and_technicians_may_not_register(as_bob, as_dana, as_tina):
     for client in (as_bob, as_dana, as_tina):
         assert_problem(client.post(URL, ADA), 403)
+    assert not Patient.objects.exists()
+
+
+def test_a_superuser_outside_any_organization_is_sent_to_the_admin(db):
+    root = User.objects.create_superuser(
+        email="root@heartmon.example", password="x", first_name="Root", last_name="User"
+    )
+
+    assert_problem(client_for(root).post(URL, ADA), 409)
     assert not Patient.objects.exists()
