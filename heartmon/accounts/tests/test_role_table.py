@@ -1,93 +1,35 @@
 """The role table, enforced: every endpoint, every role, own or foreign organization.
 
 The matrix is generated from `heartmon.accounts.roles.PERMISSIONS`: each (resource, action) of
-the table names the requests (probes) that exercise it, and each role is expected to get the
-probe's success status when the table allows it and 403 when it does not. Asked about another
-organization's object, an allowed role gets 404; a list never shows another organization's rows.
-Adding a resource or action to the table without probes here, or an endpoint guarded by the
-table without a probe, fails `test_every_*` below.
+the table names the requests (probes, in each app's `tests/role_probes.py`) that exercise it, and
+each role is expected to get the probe's success status when the table allows it and 403 when it
+does not. Asked about another organization's object, an allowed role gets 404; a list never shows
+another organization's rows; a create lands in the actor's organization. Adding a resource or
+action to the table without probes, or an endpoint guarded by the table without a probe, fails
+`test_every_*` below. Device-facing endpoints (/api/v1/device/...) authenticate devices, not
+people: they name no `role_resource` and are not in the matrix.
 """
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from heartmon.accounts.models import Organization, User
 from heartmon.accounts.roles import PERMISSIONS, Role, role_table_markdown
-from heartmon.audit.models import AuditEvent
-from heartmon.audit.services import record_event
+from heartmon.accounts.tests import role_probes as accounts
+from heartmon.accounts.tests.role_probes import Probe, World
+from heartmon.clinic.tests import role_probes as clinic
 from heartmon.core.testing import assert_problem, client_for, make_user
+from heartmon.devices.tests import role_probes as devices
 
-
-@dataclass
-class World:
-    """Org A holds the objects probed; the acting user is in org A (own) or org B (foreign)."""
-
-    org_a: Organization
-    invitee: User  # a nurse of org A who has not accepted her invitation yet
-    event: AuditEvent
-
-    def target_id(self, resource: str) -> str:
-        return str(
-            {"users": self.invitee, "organizations": self.org_a, "audit_events": self.event}[
-                resource
-            ].pk
-        )
-
-
-@dataclass(frozen=True)
-class Probe:
-    """One request. `kind`: "object" (one row: foreign is 404), "list" (foreign rows absent),
-    "create" (lands in the actor's organization) or "self" (the actor's own data)."""
-
-    url_name: str
-    method: str
-    kind: str
-    ok: int
-    body: dict[str, Any] = field(default_factory=dict)
-
-    def path(self, world: World, resource: str) -> str:
-        if self.kind == "object":
-            return reverse(self.url_name, kwargs={"pk": world.target_id(resource)})
-        return reverse(self.url_name)
-
-
-PROBES: dict[tuple[str, str], list[Probe]] = {
-    ("own_profile", "read"): [Probe("me", "get", "self", 200)],
-    ("own_profile", "write"): [Probe("me", "patch", "self", 200, {"first_name": "Renamed"})],
-    ("organizations", "read"): [
-        Probe("organization-list", "get", "list", 200),
-        Probe("organization-detail", "get", "object", 200),
-    ],
-    ("organizations", "write"): [
-        Probe("organization-detail", "patch", "object", 200, {"name": "Renamed"}),
-    ],
-    ("users", "read"): [
-        Probe("user-list", "get", "list", 200),
-        Probe("user-detail", "get", "object", 200),
-    ],
-    ("users", "write"): [
-        Probe(
-            "user-list",
-            "post",
-            "create",
-            201,
-            {"email": "new@x.example", "first_name": "N", "last_name": "E", "role": "staff"},
-        ),
-        Probe("user-detail", "patch", "object", 200, {"role": "doctor"}),
-        Probe("user-detail", "delete", "object", 204),
-        Probe("user-resend-invitation", "post", "object", 202),
-    ],
-    ("audit_events", "read"): [
-        Probe("audit-event-list", "get", "list", 200),
-        Probe("audit-event-detail", "get", "object", 200),
-    ],
-}
+PROBES = {**accounts.PROBES, **clinic.PROBES, **devices.PROBES}
+TARGETS = {**accounts.TARGETS, **clinic.TARGETS, **devices.TARGETS}
+CLINIC_RESOURCES = {resource for resource, _ in clinic.PROBES}
+DEVICE_RESOURCES = {resource for resource, _ in devices.PROBES}
 
 CASES = [
     pytest.param(
@@ -107,43 +49,67 @@ CASES = [
 
 
 @pytest.fixture
-def world(org_a: Organization) -> World:
-    invitee = make_user(org_a, "invitee@stmary.example", Role.NURSE, is_active=False)
-    invitee.set_unusable_password()  # has not accepted the invitation yet
-    invitee.save()
-    make_user(org_a, "keeper@stmary.example", Role.ADMIN)  # the last-admin guard stays quiet
-    event = record_event("test.event", organization=org_a, target=invitee)
-    return World(org_a=org_a, invitee=invitee, event=event)
+def world(org_a: Organization, resource: str, settings: Any, tmp_path: Any) -> World:
+    """A fresh org A per case, built only as far as the probed resource needs."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    objects = accounts.build(org_a)
+    if resource in CLINIC_RESOURCES | DEVICE_RESOURCES:
+        objects.update(clinic.build(objects))
+    if resource in DEVICE_RESOURCES:
+        objects.update(devices.build(objects))
+    return World(org_a=org_a, objects=objects)
 
 
-def _check_allowed(response: Any, probe: Probe, world: World, resource: str, actor: User) -> None:
+def _check_allowed(response: Any, probe: Probe, world: World, actor: User) -> None:
     own = actor.organization_id == world.org_a.pk
     if probe.kind == "object" and not own:
         assert_problem(response, 404)
         return
+    if probe.foreign_field and not own:
+        assert_problem(response, 400, field=probe.foreign_field)
+        return
     assert response.status_code == probe.ok, response.content
-    if probe.kind == "list":
+    if probe.row is not None:
         ids = {str(row["id"]) for row in response.json()["results"]}
-        assert (world.target_id(resource) in ids) == own
-    if probe.kind == "create":
-        assert User.objects.get(email=probe.body["email"]).organization_id == actor.organization_id
+        assert (world.id(probe.row) in ids) == own
+    if probe.creates is not None:
+        created = probe.creates._default_manager.get(pk=response.json()["id"])
+        assert created.organization_id == actor.organization_id  # type: ignore[attr-defined]
+
+
+def _check_fields(response: Any, probe: Probe, allowed: bool) -> None:
+    """A field-level rule: every role reads the rows, only allowed roles see these fields."""
+    assert response.status_code == probe.ok, response.content
+    body = response.json()
+    rows = body["results"] if probe.kind == "list" else [body]
+    assert rows, "no row to look at"
+    for row in rows:
+        shown = {name for name in probe.shows if name in row}
+        assert shown == (set(probe.shows) if allowed else set()), row
 
 
 @pytest.mark.parametrize(("resource", "action", "probe", "role", "scope"), CASES)
 def test_each_role_gets_what_the_table_says(
     resource: str, action: str, probe: Probe, role: Role, scope: str, world: World, org_b
 ) -> None:
-    organization = world.org_a if scope == "own" else org_b
-    actor = make_user(organization, f"{role.value}-{scope}@actor.example", role)
+    own = scope == "own"
+    actor = make_user(world.org_a if own else org_b, f"{role.value}-{scope}@actor.example", role)
+    extra = {"format": probe.format} if probe.format else {}
 
     response = getattr(client_for(actor), probe.method)(
-        probe.path(world, resource), probe.body or None
+        probe.path(world, TARGETS.get(resource, "")), probe.data(world), **extra
     )
 
-    if role in PERMISSIONS[resource][action]:
-        _check_allowed(response, probe, world, resource, actor)
+    allowed = role in PERMISSIONS[resource][action]
+    if probe.shows:  # a field-level rule: every role reads, the table decides the fields
+        if own:
+            _check_fields(response, probe, allowed)
+        else:
+            _check_allowed(response, probe, world, actor)
+    elif allowed:
+        _check_allowed(response, probe, world, actor)
     else:
-        assert_problem(response, 403)
+        assert_problem(response, probe.refused)
 
 
 def test_every_action_of_the_table_has_probes() -> None:
