@@ -1,13 +1,15 @@
 """Browser cookie mode: the JWT travels in an HttpOnly cookie and unsafe methods must pass
 Django's CSRF check (the Bearer header, which a browser never sends by itself, needs none)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.middleware.csrf import CsrfViewMiddleware
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
+
+from heartmon.accounts.models import User
 
 
 class _CsrfCheck(CsrfViewMiddleware):
@@ -37,3 +39,8 @@ class CookieJWTAuthentication(JWTAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
+
+
+def signed_in_user(request: Request) -> User:
+    """The authenticated user of a view that requires authentication."""
+    return cast(User, request.user)

@@ -1,7 +1,7 @@
 """Authentication endpoints: sign-up, activation, invitations, JWT (Bearer), passwords, 2FA."""
 
 from base64 import b32encode
-from typing import Any, cast
+from typing import Any
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
@@ -12,24 +12,13 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenRefreshView
 
 from heartmon.accounts import serializers as s
-from heartmon.accounts.models import User
+from heartmon.accounts.authentication import signed_in_user
 from heartmon.accounts.services import passwords, sessions, signup, two_factor, users
 from heartmon.accounts.throttles import PER_IP, LoginAccountThrottle
 from heartmon.core.schema import problems
-
-
-def signed_in_user(request: Request) -> User:
-    """The authenticated user (these views require authentication)."""
-    return cast(User, request.user)
-
+from heartmon.core.validation import validated
 
 ACCEPTED = "If the details are right, an e-mail is on its way."
-
-
-def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class AnonymousView(APIView):
@@ -65,7 +54,9 @@ class RegisterView(AnonymousView):
         ],
     )
     def post(self, request: Request) -> Response:
-        signup.register_organization(request=request, **_valid(s.RegistrationSerializer, request))
+        signup.register_organization(
+            request=request, **validated(s.RegistrationSerializer, request)
+        )
         return Response({"detail": ACCEPTED}, status=status.HTTP_202_ACCEPTED)
 
 
@@ -78,7 +69,7 @@ class ActivateView(AnonymousView):
         responses={200: s.ProfileSerializer, **problems(400, 429)},
     )
     def post(self, request: Request) -> Response:
-        user = signup.activate_account(request=request, **_valid(s.LinkSerializer, request))
+        user = signup.activate_account(request=request, **validated(s.LinkSerializer, request))
         return Response(s.ProfileSerializer(user).data)
 
 
@@ -91,7 +82,7 @@ class AcceptInvitationView(AnonymousView):
         responses={200: s.ProfileSerializer, **problems(400, 429)},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(s.AcceptInvitationSerializer, request)
+        data = validated(s.AcceptInvitationSerializer, request)
         user = signup.accept_invitation(request=request, **data)
         return Response(s.ProfileSerializer(user).data)
 
@@ -117,7 +108,9 @@ class TokenObtainView(AnonymousView):
         ],
     )
     def post(self, request: Request) -> Response:
-        user = sessions.log_in(request=request._request, **_valid(s.CredentialsSerializer, request))
+        user = sessions.log_in(
+            request=request._request, **validated(s.CredentialsSerializer, request)
+        )
         return Response(sessions.issue_tokens(user))
 
 
@@ -140,7 +133,7 @@ class LogoutView(APIView):
         responses={204: None, **problems(400, 401)},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(s.RefreshSerializer, request)
+        data = validated(s.RefreshSerializer, request)
         sessions.log_out(user=signed_in_user(request), request=request, **data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -171,7 +164,7 @@ class PasswordChangeView(APIView):
         responses={200: s.TokenPairSerializer, **problems(400, 401)},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(s.PasswordChangeSerializer, request)
+        data = validated(s.PasswordChangeSerializer, request)
         passwords.change_password(user=signed_in_user(request), request=request, **data)
         return Response(sessions.issue_tokens(signed_in_user(request)))
 
@@ -187,7 +180,7 @@ class PasswordResetView(AnonymousView):
     )
     def post(self, request: Request) -> Response:
         passwords.request_password_reset(
-            request=request, **_valid(s.PasswordResetRequestSerializer, request)
+            request=request, **validated(s.PasswordResetRequestSerializer, request)
         )
         return Response({"detail": ACCEPTED}, status=status.HTTP_202_ACCEPTED)
 
@@ -217,7 +210,7 @@ class PasswordResetConfirmView(AnonymousView):
         ],
     )
     def post(self, request: Request) -> Response:
-        data = _valid(s.PasswordResetConfirmSerializer, request)
+        data = validated(s.PasswordResetConfirmSerializer, request)
         if "code" in data:
             passwords.reset_password_with_code(
                 email=data["email"],
@@ -254,7 +247,7 @@ class TotpConfirmView(APIView):
         responses={204: None, **problems(400, 401, 409)},
     )
     def post(self, request: Request) -> Response:
-        code = _valid(s.OtpCodeSerializer, request)["code"]
+        code = validated(s.OtpCodeSerializer, request)["code"]
         two_factor.confirm_totp(user=signed_in_user(request), code=code, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -266,6 +259,6 @@ class TotpDisableView(APIView):
         responses={204: None, **problems(400, 401, 409)},
     )
     def post(self, request: Request) -> Response:
-        code = _valid(s.OtpCodeSerializer, request)["code"]
+        code = validated(s.OtpCodeSerializer, request)["code"]
         two_factor.disable_totp(user=signed_in_user(request), code=code, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)

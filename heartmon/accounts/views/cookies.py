@@ -23,9 +23,10 @@ from heartmon.accounts import serializers as s
 from heartmon.accounts.authentication import enforce_csrf
 from heartmon.accounts.services import sessions
 from heartmon.accounts.throttles import PER_IP, LoginAccountThrottle
-from heartmon.accounts.views.auth import AnonymousView, _valid
+from heartmon.accounts.views.auth import AnonymousView
 from heartmon.core.errors import InvalidInput
 from heartmon.core.schema import problems
+from heartmon.core.validation import validated
 
 REFRESH_COOKIE_PATH = "/api/v1/auth/cookie/"
 
@@ -72,7 +73,9 @@ class CookieLoginView(AnonymousView):
         responses={200: s.ProfileSerializer, **problems(400, 401, 429)},
     )
     def post(self, request: Request) -> Response:
-        user = sessions.log_in(request=request._request, **_valid(s.CredentialsSerializer, request))
+        user = sessions.log_in(
+            request=request._request, **validated(s.CredentialsSerializer, request)
+        )
         rotate_token(request._request)
         response = Response(s.ProfileSerializer(user).data)
         _set_auth_cookies(response, sessions.issue_tokens(user))

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from heartmon.accounts import serializers as s
+from heartmon.accounts.authentication import signed_in_user
 from heartmon.accounts.models import Organization, User
 from heartmon.accounts.permissions import RolePermission
 from heartmon.accounts.services import signup, users
@@ -82,7 +83,7 @@ class UserViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = s.InvitationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        inviter = cast(User, request.user)
+        inviter = signed_in_user(request)
         if inviter.organization_id is None:
             raise Conflict("You belong to no organization: invite people through the admin.")
         user = signup.invite_user(inviter=inviter, request=request, **serializer.validated_data)
@@ -106,7 +107,7 @@ class UserViewSet(
     @action(detail=True, methods=["post"], url_path="resend-invitation")
     def resend_invitation(self, request: Request, pk: str | None = None) -> Response:
         users.resend_invitation(
-            user=self.get_object(), inviter=cast(User, request.user), request=request
+            user=self.get_object(), inviter=signed_in_user(request), request=request
         )
         return Response({"detail": "Invitation sent."}, status=status.HTTP_202_ACCEPTED)
 

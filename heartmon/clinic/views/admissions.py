@@ -20,6 +20,7 @@ from heartmon.clinic.services import admissions
 from heartmon.clinic.services.patients import audit
 from heartmon.clinic.views.patients import patients_for
 from heartmon.core.schema import problems
+from heartmon.core.validation import validated
 from heartmon.devices.models import DeviceAssignment
 
 
@@ -95,7 +96,7 @@ class AdmissionViewSet(
         ],
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = self._valid(s.AdmitSerializer)
+        data = validated(s.AdmitSerializer, request)
         admission = admissions.admit_patient(**data, actor=request.user, request=request)
         return self._present(admission, status.HTTP_201_CREATED)
 
@@ -107,7 +108,7 @@ class AdmissionViewSet(
     )
     @action(detail=True, methods=["post"])
     def discharge(self, request: Request, pk: str | None = None) -> Response:
-        admission, data = self.get_object(), self._valid(s.DischargeSerializer)
+        admission, data = self.get_object(), validated(s.DischargeSerializer, request)
         admissions.discharge_patient(
             admission=admission, reason=data["reason"], actor=request.user, request=request
         )
@@ -127,16 +128,11 @@ class AdmissionViewSet(
     )
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, pk: str | None = None) -> Response:
-        admission, data = self.get_object(), self._valid(s.TransferRequestSerializer)
+        admission, data = self.get_object(), validated(s.TransferRequestSerializer, request)
         admissions.transfer_patient(
             admission=admission, **data, actor=request.user, request=request
         )
         return self._present(admission)
-
-    def _valid(self, serializer_class: Any) -> dict[str, Any]:
-        serializer = serializer_class(data=self.request.data, context={"request": self.request})
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
 
     def _present(self, admission: Admission, status_code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=admission.pk)

@@ -1,0 +1,11 @@
+from typing import Any
+
+from rest_framework.request import Request
+from rest_framework.serializers import BaseSerializer
+
+
+def validated(serializer_class: type[BaseSerializer[Any]], request: Request) -> dict[str, Any]:
+    """The request body validated by `serializer_class`; invalid input raises a 400 problem."""
+    serializer = serializer_class(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
