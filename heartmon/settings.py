@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "heartmon.audit",
     "heartmon.clinic",
     "heartmon.devices",
+    "heartmon.telemetry",
+    "heartmon.ecg",
 ]
 
 MIDDLEWARE = [
@@ -258,10 +260,38 @@ STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
 FIRMWARE_MAX_UPLOAD_MB = env.int("FIRMWARE_MAX_UPLOAD_MB", default=64)
+# Firmware and ECG files go to the local media folder, or to an S3-compatible bucket when
+# S3_BUCKET is set (django-storages; credentials from the usual AWS variables or these).
+S3_BUCKET = env.str("S3_BUCKET", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": S3_BUCKET,
+                "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+                "region_name": env.str("S3_REGION", default="") or None,
+                "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+                "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+                "default_acl": "private",
+                "querystring_auth": True,
+            },
+        }
+        if S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# Telemetry: the largest reading batch one request may carry (larger: 413), and how long
+# readings are kept (unset: for ever; `heartmon maintain_readings` drops older partitions).
+READINGS_MAX_BATCH = env.int("READINGS_MAX_BATCH", default=10_000)
+READINGS_RETENTION_DAYS = env.int("READINGS_RETENTION_DAYS", default=None)
+# MQTT ingestion (`heartmon mqtt_ingest`), e.g. mqtt://user:pass@broker:1883; empty: not used.
+MQTT_URL = env.str("MQTT_URL", default="")
+
+# ECG uploads larger than this are refused (413).
+ECG_MAX_UPLOAD_MB = env.int("ECG_MAX_UPLOAD_MB", default=200)
 WHITENOISE_USE_FINDERS = DEBUG
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

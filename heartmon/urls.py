@@ -9,6 +9,8 @@ api_v1 = [
     path("", include("heartmon.audit.urls")),
     path("", include("heartmon.clinic.urls")),
     path("", include("heartmon.devices.urls")),
+    path("", include("heartmon.telemetry.urls")),
+    path("ecg/", include("heartmon.ecg.urls")),
 ]
 
 urlpatterns = [

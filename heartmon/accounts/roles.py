@@ -45,6 +45,21 @@ PERMISSIONS: dict[str, dict[str, frozenset[Role]]] = {
     "device_keys": {"read": DEVICE_MANAGERS, "write": DEVICE_MANAGERS},
     "device_settings": {"read": DEVICE_MANAGERS | CLINICIANS, "write": DEVICE_MANAGERS},
     "firmware": {"read": DEVICE_MANAGERS, "write": DEVICE_MANAGERS},
+    # Telemetry. "write": enter readings by hand (devices send theirs with a device key);
+    # "correct": change or delete a stored reading.
+    "readings": {
+        "read": ADMINS | CLINICIANS,
+        "write": CLINICAL,
+        "correct": ADMINS | CLINICIANS,
+    },
+    # ECG. Every role sees a recording's metadata; "signal": samples, beats, exports and the
+    # patient-data query; "upload" and "delete" a recording (devices upload with a device key).
+    "ecg_recordings": {
+        "read": EVERYONE,
+        "signal": ADMINS | CLINICIANS,
+        "upload": CLINICAL,
+        "delete": ADMINS,
+    },
 }
 
 
