@@ -38,10 +38,12 @@ class DomainError(Exception):
         code: str | None = None,
         field: str | None = None,
         errors: dict[str, list[str]] | None = None,
+        extensions: dict[str, Any] | None = None,
     ):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors if errors is not None else ({field: [detail]} if field else None)
+        self.extensions = extensions or {}  # extra members of the problem body (RFC 9457 §3.2)
         if code:
             self.code = code
 
@@ -55,6 +57,12 @@ class Conflict(DomainError):
     status = 409
     code = "conflict"
     title = "Conflict with the current state"
+
+
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "payload_too_large"
+    title = "Request too large"
 
 
 def problem_type(code: str) -> str:
@@ -148,6 +156,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         body = problem_body(
             exc.status, exc.code, exc.detail, title=exc.title, errors=exc.errors, request=request
         )
+        body.update(exc.extensions)
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
         return Response(body, status=exc.status, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
     if isinstance(exc, exceptions.APIException):
