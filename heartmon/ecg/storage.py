@@ -1,0 +1,216 @@
+"""The signal of a recording as compressed chunks in Django's default storage (a local folder, or
+an S3-compatible bucket), never a row per sample.
+
+Layout under `recording.storage_prefix`:
+- `chunks/<index>.zst`: samples [index * chunk_samples, (index + 1) * chunk_samples) of every lead,
+  lead-major int16, each lead delta-encoded along time, then zstd (codec `delta-zstd-1`). Real ECG
+  takes about 0.6-1 byte per sample this way.
+- `beats.zst`: R-peak sample indices, delta-encoded int64, zstd.
+- `original/<name>`: the uploaded file(s), byte for byte.
+"""
+
+import os
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+import numpy as np
+import zstandard
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
+
+from heartmon.ecg.models import Recording
+
+CODEC = "delta-zstd-1"
+CHUNK_SECONDS = 30
+_LEVEL = 3
+
+
+def chunk_samples_for(sample_rate: float) -> int:
+    return max(1, round(sample_rate * CHUNK_SECONDS))
+
+
+def prefix_for(*, organization_id: object, recording_id: uuid.UUID) -> str:
+    return f"ecg/{organization_id}/{recording_id}"
+
+
+def _chunk_name(prefix: str, index: int) -> str:
+    return f"{prefix}/chunks/{index:07d}.zst"
+
+
+def original_name(prefix: str, name: str) -> str:
+    return f"{prefix}/original/{name}"
+
+
+def _beats_name(prefix: str) -> str:
+    return f"{prefix}/beats.zst"
+
+
+def _save_exactly(name: str, content: File) -> None:
+    """Save under exactly `name`: storages rename rather than overwrite an existing file."""
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    saved = default_storage.save(name, content)
+    if saved != name:
+        default_storage.delete(saved)
+        raise OSError(f"storage wrote {saved!r} instead of {name!r}")
+
+
+def encode_chunk(samples: np.ndarray) -> bytes:
+    """(n, leads) int16 -> compressed bytes."""
+    lead_major = np.ascontiguousarray(samples.T, dtype=np.int16)
+    deltas = np.diff(lead_major, axis=1, prepend=np.int16(0))  # wraps in int16, undone by cumsum
+    return zstandard.ZstdCompressor(level=_LEVEL).compress(deltas.tobytes())
+
+
+def decode_chunk(
+    data: bytes, *, lead_count: int, length: int, leads: list[int] | None = None, upto: int = -1
+) -> np.ndarray:
+    """Compressed bytes -> (n, len(leads)) int16 of rows [0, upto) (all rows when -1) of `leads`
+    (all when None); undoes the deltas only where asked."""
+    raw = zstandard.ZstdDecompressor().decompress(data, max_output_size=2 * lead_count * length)
+    deltas = np.frombuffer(raw, dtype=np.int16)
+    if deltas.size != lead_count * length:
+        raise OSError(f"ECG chunk holds {deltas.size} values, expected {lead_count * length}")
+    rows = deltas.reshape(lead_count, length)
+    wanted = rows if leads is None else rows[leads]
+    return np.cumsum(wanted[:, : length if upto < 0 else upto], axis=1, dtype=np.int16).T
+
+
+def write_chunks(*, prefix: str, blocks: Iterable[np.ndarray], chunk_samples: int) -> int:
+    """Store (n, leads) int16 blocks as chunks of `chunk_samples` rows; returns the sample count.
+
+    Blocks may have any length: rows are carried over until a chunk is full."""
+    pending: list[np.ndarray] = []
+    pending_rows = 0
+    index = 0
+    total = 0
+    for block in blocks:
+        pending.append(block)
+        pending_rows += len(block)
+        total += len(block)
+        while pending_rows >= chunk_samples:
+            joined = np.concatenate(pending) if len(pending) > 1 else pending[0]
+            _save_exactly(
+                _chunk_name(prefix, index), ContentFile(encode_chunk(joined[:chunk_samples]))
+            )
+            index += 1
+            rest = joined[chunk_samples:]
+            pending, pending_rows = [rest], len(rest)
+    if pending_rows:
+        joined = np.concatenate(pending) if len(pending) > 1 else pending[0]
+        _save_exactly(_chunk_name(prefix, index), ContentFile(encode_chunk(joined)))
+    return total
+
+
+def _chunk_length(recording: Recording, index: int) -> int:
+    return min(recording.chunk_samples, recording.sample_count - index * recording.chunk_samples)
+
+
+def _read_chunk(recording: Recording, index: int, leads: list[int], upto: int) -> np.ndarray:
+    with default_storage.open(_chunk_name(recording.storage_prefix, index), "rb") as handle:
+        data = handle.read()
+    return decode_chunk(
+        data,
+        lead_count=recording.lead_count,
+        length=_chunk_length(recording, index),
+        leads=leads,
+        upto=upto,
+    )
+
+
+def read_samples(
+    recording: Recording, start: int, stop: int, leads: list[int] | None = None
+) -> np.ndarray:
+    """Samples [start, stop) (clipped to the recording) of `leads` (all when None) as an
+    (n, len(leads)) int16 array, reading only the chunks that hold them."""
+    start = max(0, start)
+    stop = min(stop, recording.sample_count)
+    lead_index = list(range(recording.lead_count)) if leads is None else leads
+    out = np.empty((max(0, stop - start), len(lead_index)), dtype=np.int16)
+    if stop <= start:
+        return out
+    size = recording.chunk_samples
+    for index in range(start // size, (stop - 1) // size + 1):
+        first = index * size
+        low, high = max(start, first), min(stop, first + size)
+        chunk = _read_chunk(recording, index, lead_index, high - first)
+        out[low - start : high - start] = chunk[low - first :]
+    return out
+
+
+def iter_samples(recording: Recording, start: int, stop: int) -> Iterator[np.ndarray]:
+    """Samples [start, stop) of every lead, one chunk-sized (n, leads) int16 block at a time."""
+    size = recording.chunk_samples
+    position = max(0, start)
+    stop = min(stop, recording.sample_count)
+    while position < stop:
+        block_end = min(stop, (position // size + 1) * size)
+        yield read_samples(recording, position, block_end)
+        position = block_end
+
+
+def physical(
+    recording: Recording, samples: np.ndarray, leads: list[int] | None = None
+) -> np.ndarray:
+    """int16 samples of `leads` (all when None) -> float64 millivolts."""
+    lead_index = list(range(recording.lead_count)) if leads is None else leads
+    gains = np.asarray(recording.gains, dtype=np.float64)[lead_index]
+    baselines = np.asarray(recording.baselines, dtype=np.float64)[lead_index]
+    return (samples - baselines) / gains
+
+
+def write_beats(recording: Recording, sample_indices: np.ndarray) -> None:
+    """Store the R-peak sample indices (ascending) of the recording, replacing earlier ones."""
+    indices = np.asarray(sample_indices, dtype=np.int64)
+    deltas = np.diff(indices, prepend=np.int64(0))
+    data = zstandard.ZstdCompressor(level=_LEVEL).compress(deltas.tobytes())
+    _save_exactly(_beats_name(recording.storage_prefix), ContentFile(data))
+
+
+def read_beats(recording: Recording) -> np.ndarray:
+    """R-peak sample indices as int64; empty when none are stored (yet)."""
+    name = _beats_name(recording.storage_prefix)
+    if not default_storage.exists(name):
+        return np.empty(0, dtype=np.int64)
+    with default_storage.open(name, "rb") as handle:
+        raw = zstandard.ZstdDecompressor().decompress(handle.read())
+    return np.cumsum(np.frombuffer(raw, dtype=np.int64))
+
+
+def save_original(*, prefix: str, name: str, content: IO[bytes]) -> str:
+    path = original_name(prefix, name)
+    _save_exactly(path, File(content, name=name))
+    return path
+
+
+def open_original(recording: Recording, name: str) -> IO[bytes]:
+    return default_storage.open(original_name(recording.storage_prefix, name), "rb")
+
+
+def delete_files(prefix: str) -> None:
+    """Remove everything stored under a recording's prefix."""
+    folders = [prefix]
+    while folders:
+        folder = folders.pop()
+        try:
+            subfolders, files = default_storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        for name in files:
+            default_storage.delete(f"{folder}/{name}")
+        folders.extend(f"{folder}/{sub}" for sub in subfolders)
+    _remove_empty_local_folders(prefix)
+
+
+def _remove_empty_local_folders(prefix: str) -> None:
+    """FileSystemStorage leaves empty folders behind; S3 has no folders."""
+    try:
+        root = default_storage.path(prefix)
+    except NotImplementedError:
+        return
+    for folder, _subfolders, _files in sorted(os.walk(root), key=lambda walk: -len(walk[0])):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            continue
