@@ -1,0 +1,368 @@
+"""Reading batches, the hot path: parse with orjson, validate item by item in one tight loop (no
+serializer per item), resolve devices and patients in one query each, store with one COPY
+(PostgreSQL) or one bulk_create (SQLite). HTTP, MQTT and ECG processing all store through here.
+
+Items come in our shape {metric, value, recorded_at, device?, patient?} or, unchanged, in
+reference 004's {timestamp, reading, device_id, customer_id} (metric `generic` unless given).
+A rejected item never stops the others unless the caller asks for an atomic batch.
+"""
+
+import math
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
+
+import orjson
+import psycopg
+from django.db import connection, transaction
+from django.utils import timezone
+
+from heartmon.clinic.models import Patient
+from heartmon.core.errors import InvalidInput, PayloadTooLarge
+from heartmon.devices.models import Device, DeviceAssignment
+from heartmon.telemetry.models import Metric, Reading, Source
+
+# Physiological bounds; a generic value only has to be a finite number.
+BOUNDS: dict[str, tuple[float, float] | None] = {
+    Metric.HEART_RATE: (20, 300),
+    Metric.SPO2: (50, 100),
+    Metric.RESP_RATE: (1, 100),
+    Metric.TEMPERATURE: (25, 45),
+    Metric.GENERIC: None,
+}
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+FUTURE_LEEWAY = timedelta(minutes=5)
+EPOCH_MS_FROM = 100_000_000_000  # a larger epoch number is milliseconds (seconds: year 5138)
+COLUMNS = ("device_id", "patient_id", "metric", "value", "recorded_at", "received_at", "source")
+COPY_TYPES = ["uuid", "uuid", "varchar", "float8", "timestamptz", "timestamptz", "varchar"]
+
+
+class ReadingRow(NamedTuple):
+    device_id: uuid.UUID
+    patient_id: uuid.UUID | None
+    metric: str
+    value: float
+    recorded_at: datetime
+
+
+@dataclass
+class IngestResult:
+    stored: int = 0
+    duplicates: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)  # {"index", "errors"}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"stored": self.stored, "duplicates": self.duplicates, "rejected": self.rejected}
+
+
+def parse_batch(body: bytes, *, max_items: int) -> list[Any]:
+    """The JSON array of a request body, or a 400/413 before anything is stored."""
+    try:
+        items = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInput(f"The body is not valid JSON: {exc}.", code="malformed_json") from exc
+    if not isinstance(items, list):
+        raise InvalidInput("Send a JSON array of readings.", code="not_an_array")
+    if len(items) > max_items:
+        raise PayloadTooLarge(
+            f"A batch holds at most {max_items} readings; this one has {len(items)}. "
+            "Split it into smaller batches."
+        )
+    return items
+
+
+def parse_timestamp(raw: Any) -> datetime:
+    """ISO 8601 (naive means UTC) or epoch seconds or milliseconds, within [2000, now + 5 min].
+    Raises ValueError with the message to show."""
+    if isinstance(raw, bool) or raw is None:
+        raise ValueError("Give a time as ISO 8601 or epoch seconds or milliseconds.")
+    if isinstance(raw, int | float):
+        if not math.isfinite(raw):
+            raise ValueError("Time must be a finite number.")
+        seconds = raw / 1000 if abs(raw) >= EPOCH_MS_FROM else raw
+        try:
+            moment = datetime.fromtimestamp(seconds, tz=UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise ValueError("Time is out of range.") from exc
+    elif isinstance(raw, str):
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError as exc:
+            raise ValueError(f"{raw[:40]!r} is not an ISO 8601 time.") from exc
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+    else:
+        raise ValueError("Give a time as ISO 8601 or epoch seconds or milliseconds.")
+    return moment
+
+
+def check_value(metric: str, raw: Any) -> float:
+    """The value as a float within the metric's bounds; raises ValueError with the message."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise ValueError("A number is required.")
+    value = float(raw)
+    if not math.isfinite(value):
+        raise ValueError("Value must be a finite number.")
+    bounds = BOUNDS[metric]
+    if bounds is not None and not bounds[0] <= value <= bounds[1]:
+        raise ValueError(f"{metric} must be between {bounds[0]:g} and {bounds[1]:g}.")
+    return value
+
+
+@dataclass
+class _Item:
+    index: int
+    device_key: str | None  # as sent; resolved later in one query
+    patient_key: str | None
+    customer_key: str | None
+    metric: str
+    value: float
+    recorded_at: datetime
+    fields: tuple[str, str, str]  # the names this item's shape uses for device, patient, customer
+
+
+OWN_FIELDS = ("device", "patient", "customer_id")
+REFERENCE_FIELDS = ("device_id", "patient", "customer_id")
+
+
+def _read_item(index: int, raw: Any, *, latest: datetime) -> _Item | dict[str, list[str]]:
+    """One item checked on its own (shape, metric, value, time), or its errors."""
+    if not isinstance(raw, dict):
+        return {"non_field_errors": ["Each reading must be a JSON object."]}
+    errors: dict[str, list[str]] = {}
+    if "reading" in raw or "timestamp" in raw:  # reference 004's shape
+        value_field, time_field, names = "reading", "timestamp", REFERENCE_FIELDS
+    else:
+        value_field, time_field, names = "value", "recorded_at", OWN_FIELDS
+    metric = str(raw.get("metric", Metric.GENERIC if names is REFERENCE_FIELDS else ""))
+    if metric not in BOUNDS:
+        errors["metric"] = [f"Choose one of: {', '.join(BOUNDS)}."]
+    value = 0.0
+    if value_field not in raw:
+        errors[value_field] = ["This field is required."]
+    elif "metric" not in errors:
+        try:
+            value = check_value(metric, raw[value_field])
+        except ValueError as exc:
+            errors[value_field] = [str(exc)]
+    moment = EARLIEST
+    if time_field not in raw:
+        errors[time_field] = ["This field is required."]
+    else:
+        try:
+            moment = parse_timestamp(raw[time_field])
+        except ValueError as exc:
+            errors[time_field] = [str(exc)]
+        else:
+            if moment < EARLIEST:
+                errors[time_field] = ["Readings before 2000 are refused."]
+            elif moment > latest:
+                errors[time_field] = ["This time is in the future (more than 5 minutes ahead)."]
+    keys = []
+    for name in names:
+        key = raw.get(name)
+        if key is not None and not isinstance(key, str):
+            errors[name] = ["Give an id as a string."]
+        keys.append(key)
+    if errors:
+        return errors
+    return _Item(index, keys[0], keys[1], keys[2], metric, value, moment, names)
+
+
+def _uuid_or_none(raw: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def ingest_batch(
+    items: Sequence[Any], *, sender: Device | None, actor: Any = None, atomic: bool = False
+) -> IngestResult:
+    """Validate and store a batch. `sender` is the device that sent it (its items may not name
+    another device), or None for a person (`actor`), whose items each name a device of their
+    organization. Raises InvalidInput (with the `rejected` list) when `atomic` and any item fails.
+    """
+    latest = timezone.now() + FUTURE_LEEWAY
+    result = IngestResult()
+    checked: list[_Item] = []
+    for index, raw in enumerate(items):
+        item = _read_item(index, raw, latest=latest)
+        if isinstance(item, _Item):
+            checked.append(item)
+        else:
+            result.rejected.append({"index": index, "errors": item})
+    devices = _devices_for(checked, sender=sender, actor=actor)
+    patients = _patients_for(checked, devices)
+    current = _current_patients(devices.values())
+    rows: list[ReadingRow] = []
+    for item in checked:
+        resolved = _resolve(item, sender=sender, devices=devices, patients=patients)
+        if isinstance(resolved, dict):
+            result.rejected.append({"index": item.index, "errors": resolved})
+            continue
+        device, patient_id = resolved
+        rows.append(
+            ReadingRow(
+                device.pk,
+                patient_id or current.get(device.pk),
+                item.metric,
+                item.value,
+                item.recorded_at,
+            )
+        )
+    result.rejected.sort(key=lambda rejection: rejection["index"])
+    if atomic and result.rejected:
+        raise InvalidInput(
+            f"{len(result.rejected)} of {len(items)} readings are invalid; nothing was stored.",
+            code="invalid_readings",
+            extensions={"rejected": result.rejected},
+        )
+    source = Source.DEVICE if sender is not None else Source.MANUAL
+    result.stored = store_readings(rows, source=source)
+    result.duplicates = len(rows) - result.stored
+    if sender is not None:
+        _mark_seen(sender)
+    return result
+
+
+def _devices_for(items: list[_Item], *, sender: Device | None, actor: Any) -> dict[str, Device]:
+    """Devices the items name, by the id as sent, among those the sender or actor may use."""
+    if sender is not None:
+        return {str(sender.pk): sender}
+    ids = {parsed for item in items if (parsed := _uuid_or_none(item.device_key))}
+    found = Device.objects.visible_to(actor).filter(pk__in=ids)
+    return {str(device.pk): device for device in found}
+
+
+def _patients_for(items: list[_Item], devices: dict[str, Device]) -> dict[str, Patient]:
+    """Patients the items name, among those of the devices' organizations."""
+    ids = {parsed for item in items if (parsed := _uuid_or_none(item.patient_key))}
+    if not ids:
+        return {}
+    organizations = {device.organization_id for device in devices.values()}
+    found = Patient.objects.filter(pk__in=ids, organization_id__in=organizations)
+    return {str(patient.pk): patient for patient in found}
+
+
+def _current_patients(devices: Iterable[Device]) -> dict[uuid.UUID, uuid.UUID]:
+    """Each device's patient now, from its open assignment."""
+    assignments = DeviceAssignment.objects.open().filter(device__in=list(devices))
+    return dict(assignments.values_list("device_id", "patient_id"))
+
+
+def _resolve(
+    item: _Item,
+    *,
+    sender: Device | None,
+    devices: dict[str, Device],
+    patients: dict[str, Patient],
+) -> tuple[Device, uuid.UUID | None] | dict[str, list[str]]:
+    device_field, patient_field, customer_field = item.fields
+    if sender is not None:
+        if item.device_key is not None and _uuid_or_none(item.device_key) != sender.pk:
+            return {device_field: ["A device sends only its own readings."]}
+        device = sender
+    elif item.device_key is None:
+        return {device_field: ["Name the device that took this reading."]}
+    elif (found := _find(devices, item.device_key)) is None:
+        return {device_field: ["Unknown device."]}
+    else:
+        device = found
+    if not device.is_active:
+        return {device_field: ["This device is not active."]}
+    if item.customer_key is not None and _uuid_or_none(item.customer_key) != (
+        device.organization_id
+    ):
+        return {customer_field: ["This is not the device's organization."]}
+    if item.patient_key is None:
+        return device, None
+    patient = _find(patients, item.patient_key)
+    if patient is None or patient.organization_id != device.organization_id:
+        return {patient_field: ["Unknown patient."]}
+    return device, patient.pk
+
+
+def _find(found: dict[str, Any], key: str) -> Any:
+    parsed = _uuid_or_none(key)
+    return found.get(str(parsed)) if parsed is not None else None
+
+
+def store_readings(rows: Sequence[ReadingRow], *, source: str) -> int:
+    """Store rows, skipping any already stored for (device, metric, recorded_at); returns how
+    many were new. Durable when the surrounding transaction (if any) commits."""
+    if not rows:
+        return 0
+    received_at = timezone.now()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            return _copy(rows, received_at=received_at, source=source)
+        return _bulk_create(rows, received_at=received_at, source=source)
+
+
+def _copy(rows: Sequence[ReadingRow], *, received_at: datetime, source: str) -> int:
+    """One COPY straight into the table inside a savepoint; when it meets a reading stored
+    before, COPY into a temporary table and insert what is new (twice the cost, so only then)."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            _copy_into(cursor.cursor, Reading._meta.db_table, rows, received_at, source)
+        return len(rows)
+    except psycopg.errors.UniqueViolation:
+        pass
+    columns = ", ".join(COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS telemetry_reading_batch AS "  # noqa: S608
+            f"SELECT {columns} FROM {Reading._meta.db_table} WITH NO DATA"
+        )
+        _copy_into(cursor.cursor, "telemetry_reading_batch", rows, received_at, source)
+        cursor.execute(
+            f"INSERT INTO {Reading._meta.db_table} ({columns}) "  # noqa: S608 (constant names)
+            f"SELECT {columns} FROM telemetry_reading_batch ON CONFLICT DO NOTHING"
+        )
+        stored: int = cursor.rowcount
+        cursor.execute("TRUNCATE telemetry_reading_batch")
+    return stored
+
+
+def _copy_into(
+    cursor: Any, table: str, rows: Sequence[ReadingRow], received_at: datetime, source: str
+) -> None:
+    with cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(COPY_TYPES)
+        for row in rows:
+            copy.write_row((*row, received_at, source))
+
+
+def _bulk_create(rows: Sequence[ReadingRow], *, received_at: datetime, source: str) -> int:
+    """SQLite: one bulk_create ignoring conflicts; total_changes() tells how many were new."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT total_changes()")
+        before = cursor.fetchone()[0]
+        Reading.objects.bulk_create(
+            (
+                Reading(
+                    device_id=row.device_id,
+                    patient_id=row.patient_id,
+                    metric=row.metric,
+                    value=row.value,
+                    recorded_at=row.recorded_at,
+                    received_at=received_at,
+                    source=source,
+                )
+                for row in rows
+            ),
+            ignore_conflicts=True,
+            batch_size=2000,
+        )
+        cursor.execute("SELECT total_changes()")
+        after: int = cursor.fetchone()[0]
+    return after - before
+
+
+def _mark_seen(device: Device) -> None:
+    """One write per batch: the device that sent it was seen now."""
+    device.last_seen_at = timezone.now()
+    Device.objects.filter(pk=device.pk).update(last_seen_at=device.last_seen_at)
