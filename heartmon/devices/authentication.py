@@ -42,6 +42,39 @@ class DevicePrincipal:
         return self.device.organization_id
 
 
+class KeyRefused(Exception):
+    """The key is unknown, malformed or revoked; the message says which, for the device."""
+
+
+def use_key(key: str) -> DeviceKey:
+    """The live key row (with its device) for a key as a device sends it, its use recorded.
+    Every channel a device talks through (HTTP, MQTT) checks its key here."""
+    prefix = keys.prefix_of(key)
+    row = (
+        DeviceKey.objects.select_related("device").filter(prefix=prefix).first() if prefix else None
+    )
+    if row is None or not keys.matches(key, row.digest):
+        raise KeyRefused("Unknown device key.")
+    if row.revoked_at is not None:
+        raise KeyRefused("This device key has been revoked.")
+    _mark_used(row)
+    return row
+
+
+def _mark_used(row: DeviceKey) -> None:
+    """At most one write a minute per key: key.last_used_at and device.last_seen_at."""
+    now = timezone.now()
+    stale = now - LAST_USED_RESOLUTION
+    if row.last_used_at is not None and row.last_used_at > stale:
+        return
+    updated = DeviceKey.objects.filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale), pk=row.pk
+    ).update(last_used_at=now)
+    if updated:
+        Device.objects.filter(pk=row.device_id).update(last_seen_at=now)
+        row.last_used_at = row.device.last_seen_at = now
+
+
 class DeviceAuthentication(BaseAuthentication):
     """Finds the key by its prefix, checks its digest in constant time, refuses revoked keys.
     An inactive device still authenticates; IsActiveDevice answers it 403."""
@@ -52,36 +85,14 @@ class DeviceAuthentication(BaseAuthentication):
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed("Send the key as: Authorization: Device <key>.")
-        key = parts[1].decode(errors="replace")
-        prefix = keys.prefix_of(key)
-        row = (
-            DeviceKey.objects.select_related("device").filter(prefix=prefix).first()
-            if prefix
-            else None
-        )
-        if row is None or not keys.matches(key, row.digest):
-            raise exceptions.AuthenticationFailed("Unknown device key.")
-        if row.revoked_at is not None:
-            raise exceptions.AuthenticationFailed("This device key has been revoked.")
-        self._mark_used(row)
+        try:
+            row = use_key(parts[1].decode(errors="replace"))
+        except KeyRefused as exc:
+            raise exceptions.AuthenticationFailed(str(exc)) from exc
         return DevicePrincipal(device=row.device, key=row), row
 
     def authenticate_header(self, request: Request) -> str:
         return f'{KEYWORD} realm="api"'
-
-    @staticmethod
-    def _mark_used(row: DeviceKey) -> None:
-        """At most one write a minute per key: key.last_used_at and device.last_seen_at."""
-        now = timezone.now()
-        stale = now - LAST_USED_RESOLUTION
-        if row.last_used_at is not None and row.last_used_at > stale:
-            return
-        updated = DeviceKey.objects.filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale), pk=row.pk
-        ).update(last_used_at=now)
-        if updated:
-            Device.objects.filter(pk=row.device_id).update(last_seen_at=now)
-            row.last_used_at = row.device.last_seen_at = now
 
 
 class IsActiveDevice(BasePermission):
