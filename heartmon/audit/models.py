@@ -44,6 +44,17 @@ class AuditAction(models.TextChoices):
     ADMISSIONS_LISTED = "admission.listed"
     ADMISSION_TRANSFERRED = "admission.transferred"
     ADMISSION_DISCHARGED = "admission.discharged"
+    ECG_UPLOADED = "ecg.uploaded"
+    ECG_REPLACED = "ecg.replaced"
+    ECG_DELETED = "ecg.deleted"
+    ECG_LISTED = "ecg.listed"
+    ECG_VIEWED = "ecg.viewed"
+    ECG_SIGNAL_READ = "ecg.signal_read"
+    ECG_BEATS_READ = "ecg.beats_read"
+    ECG_EXPORTED = "ecg.exported"
+    ECG_ORIGINAL_DOWNLOADED = "ecg.original_downloaded"
+    ECG_DATA_QUERIED = "ecg.data_queried"
+    ECG_PROCESSED = "ecg.processed"
 
 
 class AuditEvent(models.Model):
