@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.http import HttpRequest
 
@@ -24,9 +25,10 @@ def record_event(
     patient_id: Any = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit event. The actor defaults to the request's authenticated user and the
-    organization to the actor's."""
-    if actor is None and request is not None and request.user.is_authenticated:
+    """Write one audit event. The actor defaults to the request's authenticated user (a device
+    authenticated by its key is no user: its events have no actor and name their organization)
+    and the organization to the actor's."""
+    if actor is None and request is not None and isinstance(request.user, get_user_model()):
         actor = request.user
     if organization is None and actor is not None:
         organization = actor.organization
