@@ -55,6 +55,12 @@ class AuditAction(models.TextChoices):
     ECG_ORIGINAL_DOWNLOADED = "ecg.original_downloaded"
     ECG_DATA_QUERIED = "ecg.data_queried"
     ECG_PROCESSED = "ecg.processed"
+    READINGS_ENTERED = "readings.entered"
+    READINGS_VIEWED = "readings.viewed"
+    READINGS_EXPORTED = "readings.exported"
+    READINGS_AGGREGATED = "readings.aggregated"
+    READING_CORRECTED = "reading.corrected"
+    READING_DELETED = "reading.deleted"
 
 
 class AuditEvent(models.Model):
