@@ -53,6 +53,7 @@ class IngestResult:
     stored: int = 0
     duplicates: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)  # {"index", "errors"}
+    patient_ids: set[uuid.UUID] = field(default_factory=set)  # of the accepted items, for audit
 
     def as_dict(self) -> dict[str, Any]:
         return {"stored": self.stored, "duplicates": self.duplicates, "rejected": self.rejected}
@@ -75,8 +76,8 @@ def parse_batch(body: bytes, *, max_items: int) -> list[Any]:
 
 
 def parse_timestamp(raw: Any) -> datetime:
-    """ISO 8601 (naive means UTC) or epoch seconds or milliseconds, within [2000, now + 5 min].
-    Raises ValueError with the message to show."""
+    """ISO 8601 (naive means UTC) or epoch seconds or milliseconds (see `check_time` for the
+    range a reading may have). Raises ValueError with the message to show."""
     if isinstance(raw, bool) or raw is None:
         raise ValueError("Give a time as ISO 8601 or epoch seconds or milliseconds.")
     if isinstance(raw, int | float):
@@ -96,6 +97,16 @@ def parse_timestamp(raw: Any) -> datetime:
             moment = moment.replace(tzinfo=UTC)
     else:
         raise ValueError("Give a time as ISO 8601 or epoch seconds or milliseconds.")
+    return moment
+
+
+def check_time(raw: Any, *, latest: datetime) -> datetime:
+    """A reading's time: parsed, from 2000 on and not after `latest`; raises ValueError."""
+    moment = parse_timestamp(raw)
+    if moment < EARLIEST:
+        raise ValueError("Readings before 2000 are refused.")
+    if moment > latest:
+        raise ValueError("This time is in the future (more than 5 minutes ahead).")
     return moment
 
 
@@ -153,14 +164,9 @@ def _read_item(index: int, raw: Any, *, latest: datetime) -> _Item | dict[str, l
         errors[time_field] = ["This field is required."]
     else:
         try:
-            moment = parse_timestamp(raw[time_field])
+            moment = check_time(raw[time_field], latest=latest)
         except ValueError as exc:
             errors[time_field] = [str(exc)]
-        else:
-            if moment < EARLIEST:
-                errors[time_field] = ["Readings before 2000 are refused."]
-            elif moment > latest:
-                errors[time_field] = ["This time is in the future (more than 5 minutes ahead)."]
     keys = []
     for name in names:
         key = raw.get(name)
@@ -221,6 +227,7 @@ def ingest_batch(
             code="invalid_readings",
             extensions={"rejected": result.rejected},
         )
+    result.patient_ids = {row.patient_id for row in rows if row.patient_id is not None}
     source = Source.DEVICE if sender is not None else Source.MANUAL
     result.stored = store_readings(rows, source=source)
     result.duplicates = len(rows) - result.stored
