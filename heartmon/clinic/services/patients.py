@@ -51,9 +51,12 @@ def _save(patient: Patient) -> None:
 
 
 def has_clinical_history(patient: Patient) -> bool:
-    """An admission or a device assignment ties data to the patient number. (Readings will join
-    this rule when telemetry lands.)"""
-    return patient.admissions.exists() or patient.device_assignments.exists()
+    """An admission, a device assignment or a reading ties data to the patient number."""
+    return (
+        patient.admissions.exists()
+        or patient.device_assignments.exists()
+        or patient.readings.exists()
+    )
 
 
 @transaction.atomic
@@ -74,7 +77,8 @@ def update_patient(*, patient: Patient, changes: dict[str, Any], request: Any) -
     number = changes.get("patient_number", patient.patient_number)
     if number != patient.patient_number and has_clinical_history(patient):
         raise Conflict(
-            "The patient number cannot change once the patient has admissions or devices.",
+            "The patient number cannot change once the patient has admissions, devices or "
+            "readings.",
             field="patient_number",
             code="patient_number_frozen",
         )

@@ -19,6 +19,7 @@ from heartmon.devices.models import (
     DeviceStatus,
 )
 from heartmon.devices.services.assignments import assign_device, end_assignments
+from heartmon.telemetry.models import Reading
 
 EDITABLE_FIELDS = (
     "serial_number",
@@ -108,6 +109,7 @@ def has_history(device: Device) -> bool:
             for related in (DeviceAssignment.objects, DeviceKey.objects, DeviceEvent.objects)
         )
         or DeviceSettings.objects.filter(device=device).exists()
+        or Reading.objects.filter(device=device).exists()
     )
 
 
