@@ -19,6 +19,7 @@ from heartmon.devices.models import (
     DeviceStatus,
 )
 from heartmon.devices.services.assignments import assign_device, end_assignments
+from heartmon.ecg.models import Recording
 from heartmon.telemetry.models import Reading
 
 EDITABLE_FIELDS = (
@@ -110,6 +111,7 @@ def has_history(device: Device) -> bool:
         )
         or DeviceSettings.objects.filter(device=device).exists()
         or Reading.objects.filter(device=device).exists()
+        or Recording.objects.filter(device=device).exists()
     )
 
 
