@@ -1,6 +1,7 @@
 """What every format reader shares: the upload it reads, the signal it produces, the error it
 raises."""
 
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ import numpy as np
 
 from heartmon.core.errors import InvalidInput
 
+_LEAD_NAME = re.compile(r"[\x20-\x2b\x2d-\x7e]{1,32}")
 MIN_SAMPLE_RATE, MAX_SAMPLE_RATE = 50.0, 10_000.0
 BLOCK_VALUES = 1 << 20  # samples (all leads) decoded at a time
 # Factor from each accepted voltage unit to millivolts; a blank unit is WFDB's default, mV.
@@ -77,10 +79,14 @@ def block_rows(lead_count: int) -> int:
 
 
 def lead_names(names: list[str], field_name: str = "file") -> list[str]:
-    """Lead names as stored: stripped, non-empty, distinct."""
+    """Lead names as stored: stripped, distinct, 1 to 32 printable ASCII characters other than
+    a comma (they travel comma-separated in query strings and headers)."""
     cleaned = [name.strip() for name in names]
-    if not cleaned or any(not name or len(name) > 32 for name in cleaned):
-        raise FormatError("Every lead needs a name of 1 to 32 characters.", field=field_name)
+    if not cleaned or not all(_LEAD_NAME.fullmatch(name) for name in cleaned):
+        raise FormatError(
+            "Every lead needs a name of 1 to 32 printable ASCII characters, no comma.",
+            field=field_name,
+        )
     if len(set(cleaned)) != len(cleaned):
         raise FormatError(f"Lead names repeat: {', '.join(cleaned)}.", field=field_name)
     return cleaned

@@ -1,0 +1,135 @@
+"""Read-side answers that are more than a window: beats, exports, the original upload and the
+patient-data query across recordings."""
+
+import tempfile
+import zipfile
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from django.http import FileResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+
+from heartmon.ecg import exports, storage, windows
+from heartmon.ecg.models import Recording
+
+
+def beats_answer(
+    recording: Recording, start: datetime | None, end: datetime | None
+) -> dict[str, Any]:
+    beats = storage.read_beats(recording)
+    if start is not None:
+        beats = beats[beats >= windows.sample_at(recording, start)]
+    if end is not None:
+        beats = beats[beats < windows.sample_at(recording, end)]
+    seconds = beats / recording.sample_rate
+    origin = np.datetime64(recording.start_time.astimezone(UTC).replace(tzinfo=None), "us")
+    times = origin + np.rint(seconds * 1e6).astype("timedelta64[us]")
+    return {
+        "recording": recording.pk,
+        "status": recording.status,
+        "sample_rate": recording.sample_rate,
+        "count": len(beats),
+        "samples": beats,
+        "seconds": seconds,
+        "times": [f"{text}Z" for text in np.datetime_as_string(times, unit="ms")],
+    }
+
+
+def export_response(
+    recording: Recording, window: windows.Window, format_name: str
+) -> HttpResponseBase:
+    name = exports.export_name(recording)
+    if format_name == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_stream(recording, window), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if format_name == "wfdb":
+        return FileResponse(
+            exports.wfdb_zip(recording, window),
+            as_attachment=True,
+            filename=f"{name}.zip",
+            content_type="application/zip",
+        )
+    return FileResponse(
+        exports.edf_file(recording, window),
+        as_attachment=True,
+        filename=f"{name}.edf",
+        content_type="application/octet-stream",
+    )
+
+
+def original_response(recording: Recording) -> FileResponse:
+    """The upload byte for byte; a WFDB record's two files come zipped together."""
+    if not recording.header_name:
+        response = FileResponse(
+            storage.open_original(recording, recording.original_name),
+            as_attachment=True,
+            filename=recording.original_name,
+            content_type="application/octet-stream",
+        )
+    else:
+        response = FileResponse(
+            _zip_originals(recording),
+            as_attachment=True,
+            filename=f"{exports.export_name(recording)}.zip",
+            content_type="application/zip",
+        )
+    response["X-Checksum-SHA256"] = recording.checksum
+    return response
+
+
+def _zip_originals(recording: Recording) -> Any:
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name in (recording.header_name, recording.original_name):
+            with (
+                storage.open_original(recording, name) as source,
+                archive.open(name, "w", force_zip64=True) as target,
+            ):
+                while block := source.read(1 << 20):
+                    target.write(block)
+    out.seek(0)
+    return out
+
+
+def recordings_between(user: Any, query: dict[str, Any]) -> list[Recording]:
+    recordings = (
+        Recording.objects.overlapping(query["start"], query["end"])
+        .visible_to(user)
+        .filter(patient_id=query["patient"])
+    )
+    if query.get("device"):
+        recordings = recordings.filter(device_id=query["device"])
+    if query.get("kind"):
+        recordings = recordings.filter(kind=query["kind"])
+    return list(recordings.order_by("start_time", "id"))
+
+
+def data_answer(recordings: list[Recording], query: dict[str, Any]) -> dict[str, Any]:
+    """Every recording clipped to the window, refused as a whole when too large."""
+    clipped = [
+        (recording, windows.window_of(recording, start=query["start"], end=query["end"]))
+        for recording in recordings
+    ]
+    max_points = query.get("max_points")
+    windows.check_size(sum(window.values for _, window in clipped), max_points=max_points)
+    return {
+        "patient": query["patient"],
+        "device": query.get("device"),
+        "start": query["start"],
+        "end": query["end"],
+        "results": [
+            {
+                "id": recording.pk,
+                "data_id": recording.data_id,
+                "kind": recording.kind,
+                "device": recording.device_id,
+                "record_count": window.length,
+                **windows.signal_answer(recording, window, max_points=max_points),
+            }
+            for recording, window in clipped
+        ],
+    }

@@ -1,0 +1,89 @@
+"""The ECG cast: a 3-lead device assigned to a patient, its key, a doctor, a technician, a staff
+member; files in temporary folders; upload files built from a slice of MIT-BIH record 100."""
+
+from datetime import UTC, datetime
+
+import pytest
+from rest_framework.test import APIClient
+
+from heartmon.accounts.roles import Role
+from heartmon.clinic.models import Patient
+from heartmon.core.testing import client_for, make_user
+from heartmon.devices.models import Device
+from heartmon.devices.services.assignments import assign_device
+from heartmon.devices.services.keys import create_key
+from heartmon.ecg.tests import signals
+
+START = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _files_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path / "uploads"
+    settings.FILE_UPLOAD_TEMP_DIR.mkdir()
+
+
+@pytest.fixture
+def doris(org_a):
+    return make_user(org_a, "doris@stmary.example", Role.DOCTOR)
+
+
+@pytest.fixture
+def as_doris(doris) -> APIClient:
+    return client_for(doris)
+
+
+@pytest.fixture
+def as_tess(org_a) -> APIClient:
+    return client_for(make_user(org_a, "tess@stmary.example", Role.TECHNICIAN))
+
+
+@pytest.fixture
+def as_sam(org_a) -> APIClient:
+    return client_for(make_user(org_a, "sam@stmary.example", Role.STAFF))
+
+
+@pytest.fixture
+def patient(org_a) -> Patient:
+    return Patient.objects.create(
+        organization=org_a, patient_number="P-1", given_name="Ada", family_name="Byron"
+    )
+
+
+@pytest.fixture
+def device(org_a, patient, alice) -> Device:
+    device = Device.objects.create(
+        organization=org_a, serial_number="HM-0001", model="HM-3L", lead_count=3
+    )
+    assign_device(device=device, patient=patient, actor=alice)
+    return device
+
+
+@pytest.fixture
+def as_device(device, alice) -> APIClient:
+    client = APIClient()
+    key = create_key(device=device, name="factory", actor=alice)[1]
+    client.credentials(HTTP_AUTHORIZATION=f"Device {key}")
+    return client
+
+
+@pytest.fixture
+def upload(as_alice, device):
+    """Upload a file as alice (or `client`); returns the response."""
+
+    def post(client: APIClient = as_alice, **fields):
+        body = signals.upload_fields(device=device, **fields)
+        return client.post("/api/v1/ecg/recordings/", body, format="multipart")
+
+    return post
+
+
+@pytest.fixture
+def recording(upload):
+    """A stored 70-second 2-lead WFDB recording (three 30 s chunks)."""
+    from heartmon.ecg.models import Recording
+
+    response = upload(seconds=70)
+    assert response.status_code == 201, response.content
+    return Recording.objects.get(pk=response.json()["id"])
