@@ -1,0 +1,188 @@
+"""Reading windows, the CSV export and aggregation. Buckets are computed by the database in one
+query (`date_bin` on PostgreSQL, integer epoch arithmetic on SQLite), never in Python loops."""
+
+import csv
+import math
+import re
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from itertools import groupby
+from operator import itemgetter
+from typing import Any, Literal, cast
+
+from django.db.models import Avg, Count, DateTimeField, F, Func, Max, Min, QuerySet, Value
+from django.db.models.sql.compiler import SQLCompiler
+
+from heartmon.core.errors import InvalidInput
+from heartmon.devices.models import Device
+from heartmon.telemetry.ingest import parse_timestamp
+from heartmon.telemetry.models import Reading
+
+DAY = timedelta(days=1)
+DEFAULT_SPAN = timedelta(hours=24)
+MAX_BUCKETS = 100_000
+MAX_BUCKET_MINUTES = 366 * 24 * 60
+STATS = ("mean", "min", "max", "count")
+CSV_COLUMNS = ("recorded_at", "metric", "value", "device_id", "patient_id", "source")
+CSV_CHUNK = 5_000
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_UNENCODED_PLUS = re.compile(r" (\d{2}:?\d{2})$")
+
+
+def parse_moment(raw: str, *, edge: Literal["start", "end"]) -> datetime:
+    """A window edge from a query string, in UTC: a date (YYYY-MM-DD: that day's 00:00 as a
+    start; as an end, the next day's 00:00, so the window holds the whole day), an ISO 8601 time
+    (naive means UTC) or epoch seconds or milliseconds. Raises ValueError with the message."""
+    text = raw.strip()
+    if _DATE.fullmatch(text):
+        day = date.fromisoformat(text)
+        moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        if edge == "start":
+            return moment
+        try:
+            return moment + DAY
+        except OverflowError as exc:
+            raise ValueError("This date is out of range.") from exc
+    if _NUMBER.fullmatch(text):
+        return parse_timestamp(float(text) if "." in text else int(text))
+    if "T" in text:  # a "+01:00" offset sent unencoded arrives as " 01:00"
+        text = _UNENCODED_PLUS.sub(r"+\1", text)
+    return parse_timestamp(text).astimezone(UTC)
+
+
+def check_window(start: datetime | None, end: datetime | None) -> None:
+    if start is not None and end is not None and start >= end:
+        raise ValueError("end must be after start.")
+
+
+def readings_csv(readings: QuerySet[Reading]) -> Iterator[str]:
+    """The readings as CSV lines, header first, fetched CSV_CHUNK rows at a time: memory stays
+    flat whatever the window."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for row in readings.values_list(*CSV_COLUMNS).iterator(chunk_size=CSV_CHUNK):
+        yield writer.writerow((row[0].astimezone(UTC).isoformat(), *row[1:]))
+
+
+class _Echo:
+    """A file whose write() hands back the line, so csv.writer produces strings to stream."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+class BucketStart(Func):
+    """The start of the `size` bucket holding a reading's recorded_at, buckets counted from
+    `origin` (a whole second)."""
+
+    function = "date_bin"
+    output_field = DateTimeField()
+
+    def __init__(self, *, origin: datetime, size: timedelta) -> None:
+        super().__init__(Value(size), F("recorded_at"), Value(origin))
+        self.origin, self.size = origin, size
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: Any, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        """SQLite has no date_bin: whole epoch seconds, integer division, back to a time."""
+        recorded, params = compiler.compile(self.get_source_expressions()[1])
+        origin, seconds = int(self.origin.timestamp()), int(self.size.total_seconds())
+        sql = (
+            f"datetime(%s + (CAST(strftime('%%s', {recorded}) AS INTEGER) - %s) / %s * %s, "
+            "'unixepoch')"
+        )
+        return sql, (origin, *params, origin, seconds, seconds)
+
+
+_STAT_EXPRESSIONS = {
+    "mean": Avg("value"),
+    "min": Min("value"),
+    "max": Max("value"),
+    "count": Count("*"),
+}
+
+
+@dataclass
+class Aggregation:
+    data: list[dict[str, Any]]  # reference 004's `data`
+    readings: QuerySet[Reading]  # the window aggregated, to tell whose readings these were
+
+
+def aggregate_readings(
+    *,
+    devices: Sequence[Device],
+    metric: str,
+    start: datetime,
+    end: datetime,
+    bucket_minutes: int,
+    stats: Sequence[str] = ("mean",),
+    patient_id: uuid.UUID | None = None,
+) -> Aggregation:
+    """Reference 004's `data`: for each device with readings of `metric` in [start, end), the
+    non-empty buckets of `bucket_minutes` aligned on start (taken to the second), each with its
+    mean as `value` and the other `stats` beside it. One query; too many buckets is a 400."""
+    start = start.replace(microsecond=0)
+    size = timedelta(minutes=bucket_minutes)
+    buckets = math.ceil((end - start) / size) * len(devices)
+    if buckets > MAX_BUCKETS:
+        raise InvalidInput(
+            f"This asks for {buckets:,} buckets (at most {MAX_BUCKETS:,}): use larger buckets, a "
+            "shorter window or one device.",
+            field="bucket_minutes",
+        )
+    by_id = {device.pk: device for device in devices}
+    readings = window_readings(
+        device_ids=list(by_id), metric=metric, start=start, end=end, patient_id=patient_id
+    )
+    extra = [name for name in stats if name != "mean"]
+    rows = cast(
+        Iterable[dict[str, Any]],
+        readings.annotate(bucket=BucketStart(origin=start, size=size))
+        .values("device_id", "bucket")
+        .annotate(**{f"stat_{name}": _STAT_EXPRESSIONS[name] for name in ("mean", *extra)})
+        .order_by("device_id", "bucket"),
+    )
+    data = [
+        {
+            "device_id": str(device_id),
+            "customer_id": str(by_id[device_id].organization_id),
+            "from": _iso(start),
+            "to": _iso(end),
+            "aggregation_size_minutes": bucket_minutes,
+            "aggregated_values": [
+                {
+                    "from": _iso(row["bucket"]),
+                    "value": row["stat_mean"],
+                    **{name: row[f"stat_{name}"] for name in extra},
+                }
+                for row in device_rows
+            ],
+        }
+        for device_id, device_rows in groupby(rows, key=itemgetter("device_id"))
+    ]
+    return Aggregation(data=data, readings=readings)
+
+
+def window_readings(
+    *,
+    device_ids: Sequence[uuid.UUID],
+    metric: str,
+    start: datetime,
+    end: datetime,
+    patient_id: uuid.UUID | None = None,
+) -> QuerySet[Reading]:
+    """Readings of these devices and metric in [start, end): on PostgreSQL, a range of the
+    covering unique index (device_id, metric, recorded_at) INCLUDE (value) per device."""
+    readings = Reading.objects.filter(
+        device_id__in=device_ids, metric=metric, recorded_at__gte=start, recorded_at__lt=end
+    )
+    return readings if patient_id is None else readings.filter(patient_id=patient_id)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()

@@ -1,0 +1,208 @@
+from datetime import datetime
+from typing import Any, Literal
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field, inline_serializer
+from rest_framework import serializers
+
+from heartmon.telemetry.ingest import FUTURE_LEEWAY, check_time, check_value
+from heartmon.telemetry.models import Metric, Reading
+from heartmon.telemetry.queries import (
+    DEFAULT_SPAN,
+    MAX_BUCKET_MINUTES,
+    STATS,
+    check_window,
+    parse_moment,
+)
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class ReadingTimeField(serializers.Field):
+    """When a reading was taken, as devices send it: ISO 8601 or epoch seconds or milliseconds,
+    from 2000 to five minutes from now."""
+
+    def to_internal_value(self, data: Any) -> datetime:
+        try:
+            return check_time(data, latest=timezone.now() + FUTURE_LEEWAY)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+    def to_representation(self, value: datetime) -> Any:
+        return serializers.DateTimeField().to_representation(value)
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class WindowEdgeField(serializers.Field):
+    def __init__(self, *, edge: Literal["start", "end"], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.edge = edge
+
+    def to_internal_value(self, data: Any) -> datetime:
+        try:
+            return parse_moment(str(data), edge=self.edge)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class ReadingSerializer(serializers.ModelSerializer[Reading]):
+    device = serializers.UUIDField(source="device_id", read_only=True)
+    patient = serializers.UUIDField(source="patient_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Reading
+        fields = [
+            "id",
+            "device",
+            "patient",
+            "metric",
+            "value",
+            "recorded_at",
+            "received_at",
+            "source",
+        ]
+        read_only_fields = fields
+
+
+class ReadingCorrectionSerializer(serializers.Serializer[Reading]):
+    """A stored reading's value (within its metric's bounds) or time."""
+
+    value = serializers.FloatField(required=False)
+    recorded_at = ReadingTimeField(required=False)
+
+    def validate_value(self, value: float) -> float:
+        metric = self.instance.metric if self.instance is not None else Metric.GENERIC
+        try:
+            return check_value(metric, value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class HeartRateSerializer(serializers.ModelSerializer[Reading]):
+    """A heart-rate reading in the reference systems' shape."""
+
+    patient = serializers.UUIDField(source="patient_id", read_only=True, allow_null=True)
+    device = serializers.UUIDField(source="device_id", read_only=True)
+    bpm = serializers.FloatField(source="value", read_only=True)
+
+    class Meta:
+        model = Reading
+        fields = ["id", "patient", "device", "bpm", "recorded_at", "source"]
+        read_only_fields = fields
+
+
+class HeartRateInputSerializer(serializers.Serializer[None]):
+    """Documents POST /heart-rates/; the body is checked like a batch item."""
+
+    patient = serializers.UUIDField(
+        required=False, help_text="Required from people; a device's own patient by default."
+    )
+    device = serializers.UUIDField(
+        required=False,
+        help_text="From people: the device the patient has assigned by default. Devices: itself.",
+    )
+    bpm = serializers.FloatField(min_value=20, max_value=300)
+    recorded_at = ReadingTimeField()
+
+
+class HeartRateCorrectionSerializer(serializers.Serializer[Reading]):
+    bpm = serializers.FloatField(required=False)
+    recorded_at = ReadingTimeField(required=False)
+
+    def validate_bpm(self, value: float) -> float:
+        try:
+            return check_value(Metric.HEART_RATE, value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class ReadingItemSerializer(serializers.Serializer[None]):
+    """Documents a batch item in our shape (reference 004's shape is accepted as well)."""
+
+    metric = serializers.ChoiceField(choices=Metric.choices)
+    value = serializers.FloatField()
+    recorded_at = ReadingTimeField()
+    device = serializers.UUIDField(required=False, help_text="Required from people.")
+    patient = serializers.UUIDField(
+        required=False, help_text="The device's assigned patient by default."
+    )
+
+
+class RejectionSerializer(serializers.Serializer[None]):
+    index = serializers.IntegerField(help_text="Position of the item in the batch.")
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
+
+
+class IngestResultSerializer(serializers.Serializer[None]):
+    stored = serializers.IntegerField()
+    duplicates = serializers.IntegerField(help_text="Already stored: skipped.")
+    rejected = RejectionSerializer(many=True)
+
+
+class AggregateQuerySerializer(serializers.Serializer[None]):
+    device = serializers.UUIDField(required=False)
+    patient = serializers.UUIDField(required=False)
+    metric = serializers.ChoiceField(choices=Metric.choices, default=Metric.HEART_RATE)
+    start = WindowEdgeField(
+        edge="start", required=False, help_text="Default: 24 hours before end. Also YYYY-MM-DD."
+    )
+    end = WindowEdgeField(
+        edge="end",
+        required=False,
+        help_text="Exclusive; default: now. YYYY-MM-DD includes that whole day.",
+    )
+    bucket_minutes = serializers.IntegerField(min_value=1, max_value=MAX_BUCKET_MINUTES, default=5)
+    stats = serializers.CharField(
+        default="mean",
+        help_text=f"Comma-separated, among {', '.join(STATS)}. The mean is always `value`.",
+    )
+
+    def validate_stats(self, value: str) -> list[str]:
+        names = [name.strip() for name in value.split(",") if name.strip()]
+        unknown = sorted(set(names) - set(STATS))
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown statistics {', '.join(unknown)}; choose among {', '.join(STATS)}."
+            )
+        return list(dict.fromkeys(names))
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs.setdefault("end", timezone.now())
+        attrs.setdefault("start", attrs["end"] - DEFAULT_SPAN)
+        try:
+            check_window(attrs["start"], attrs["end"])
+        except ValueError as exc:
+            raise serializers.ValidationError({"end": [str(exc)]}) from exc
+        return attrs
+
+
+AGGREGATE_RESPONSE = inline_serializer(
+    "Aggregate",
+    {
+        "data": inline_serializer(
+            "DeviceAggregate",
+            {
+                "device_id": serializers.UUIDField(),
+                "customer_id": serializers.UUIDField(help_text="The device's organization."),
+                "from": serializers.DateTimeField(),
+                "to": serializers.DateTimeField(),
+                "aggregation_size_minutes": serializers.IntegerField(),
+                "aggregated_values": inline_serializer(
+                    "AggregatedValue",
+                    {
+                        "from": serializers.DateTimeField(help_text="Start of the bucket."),
+                        "value": serializers.FloatField(help_text="The mean."),
+                        "min": serializers.FloatField(required=False),
+                        "max": serializers.FloatField(required=False),
+                        "count": serializers.IntegerField(required=False),
+                    },
+                    many=True,
+                ),
+            },
+            many=True,
+            help_text="Devices without readings in the window are left out.",
+        )
+    },
+)

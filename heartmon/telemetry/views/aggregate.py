@@ -1,0 +1,52 @@
+"""/readings/aggregate/: reference 004's time-window statistics, computed in SQL."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from heartmon.audit.models import AuditAction
+from heartmon.core.schema import problems
+from heartmon.devices.models import Device
+from heartmon.telemetry import serializers as s
+from heartmon.telemetry import services
+from heartmon.telemetry.queries import aggregate_readings
+from heartmon.telemetry.views.access import ReadingsAccess
+
+
+class AggregateView(ReadingsAccess):
+    @extend_schema(
+        summary="Per device: mean (and min, max, count) of each time bucket in a window",
+        description=(
+            "Reference 004's shape. One metric (heart_rate by default; 004's readings are "
+            "`generic`); the window defaults to the 24 hours before `end`, which defaults to now; "
+            "buckets are aligned on `start`, empty buckets and devices without readings are left "
+            "out. At most 100,000 buckets (window / bucket x devices in scope). Audited."
+        ),
+        parameters=[s.AggregateQuerySerializer],
+        responses={200: s.AGGREGATE_RESPONSE, **problems(400, 401, 403)},
+    )
+    def get(self, request: Request) -> Response:
+        query = s.AggregateQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        devices = Device.objects.visible_to(request.user).only("id", "organization_id")
+        if "device" in params:
+            devices = devices.filter(pk=params["device"])
+        aggregation = aggregate_readings(
+            devices=list(devices),
+            metric=params["metric"],
+            start=params["start"],
+            end=params["end"],
+            bucket_minutes=params["bucket_minutes"],
+            stats=params["stats"],
+            patient_id=params.get("patient"),
+        )
+        services.record_readings_read(
+            AuditAction.READINGS_AGGREGATED,
+            request=request,
+            patient_ids=aggregation.readings.order_by()
+            .values_list("patient_id", flat=True)
+            .distinct(),
+            device_ids=[entry["device_id"] for entry in aggregation.data],
+        )
+        return Response({"data": aggregation.data})
