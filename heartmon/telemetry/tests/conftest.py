@@ -71,6 +71,6 @@ def as_sam(org_a) -> APIClient:
 
 
 @pytest.fixture
-def as_root() -> APIClient:
+def as_root(db) -> APIClient:
     """A superuser outside any organization."""
     return client_for(make_user(None, "root@heartmon.example", Role.ADMIN, is_superuser=True))
