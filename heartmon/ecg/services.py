@@ -188,12 +188,11 @@ def _swap_in(recording: Recording, *, overwrite: bool, request: Any) -> Recordin
             if old is not None and not overwrite:
                 raise _duplicate(recording.data_id)
             if old is not None:
+                old_id, old_prefix = old.pk, old.storage_prefix
                 old.delete()
-            recording.save(force_insert=True)
-            _record(recording, request, replaced=old)
-            if old is not None:
-                old_prefix = old.storage_prefix
                 transaction.on_commit(lambda: storage.delete_files(old_prefix))
+            recording.save(force_insert=True)
+            _record(recording, request, replaced_id=old_id if old is not None else None)
             recording_id = str(recording.pk)
             transaction.on_commit(lambda: process_recording.delay(recording_id), robust=True)
     except IntegrityError as exc:  # a concurrent upload of the same data_id committed first
@@ -201,12 +200,12 @@ def _swap_in(recording: Recording, *, overwrite: bool, request: Any) -> Recordin
     return recording
 
 
-def _record(recording: Recording, request: Any, *, replaced: Recording | None) -> None:
+def _record(recording: Recording, request: Any, *, replaced_id: Any) -> None:
     details: dict[str, Any] = {"data_id": recording.data_id, "device_id": str(recording.device_id)}
-    if replaced is not None:
-        details["replaced_id"] = str(replaced.pk)
+    if replaced_id is not None:
+        details["replaced_id"] = str(replaced_id)
     record_event(
-        AuditAction.ECG_REPLACED if replaced is not None else AuditAction.ECG_UPLOADED,
+        AuditAction.ECG_REPLACED if replaced_id is not None else AuditAction.ECG_UPLOADED,
         request=request,
         organization=recording.organization,
         target=recording,

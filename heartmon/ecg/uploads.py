@@ -2,32 +2,33 @@
 
 from typing import Any
 
-from django.core.files.uploadhandler import FileUploadHandler, TemporaryFileUploadHandler
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import HttpRequest
 
 from heartmon.ecg.services import refuse_if_too_large
 
 
-class SizeLimitHandler(FileUploadHandler):
-    """Counts the bytes of every file as they arrive and refuses the request (413) past
-    ECG_MAX_UPLOAD_MB; the temporary file being written is closed, and so deleted."""
+class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
+    """Writes every file to a temporary file (never memory), counting the bytes of all files as
+    they arrive; past ECG_MAX_UPLOAD_MB it deletes the file being written and answers 413."""
 
     def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.received = 0
 
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
-        refuse_if_too_large(self.received)
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
+        try:
+            refuse_if_too_large(self.received)
+        except Exception:
+            self.file.close()  # a closed temporary upload file is deleted
+            raise
+        return super().receive_data_chunk(raw_data, start)
 
 
 def stream_to_disk(request: HttpRequest) -> None:
-    """Install the handlers before anything reads the body."""
-    request.upload_handlers = [SizeLimitHandler(request), TemporaryFileUploadHandler(request)]
+    """Install the handler before anything reads the body."""
+    request.upload_handlers = [LimitedTemporaryFileUploadHandler(request)]
 
 
 def refuse_by_content_length(request: Any) -> None:

@@ -203,8 +203,10 @@ class RecordingViewSet(
             ),
             request=request,
         )
-        recording.refresh_from_db()  # processing may have run already (no broker: in-process)
-        body = s.RecordingSerializer(recording, context={"request": request}).data
+        # Without a broker the analysis has run by now; a concurrent overwrite may have replaced
+        # the recording already, leaving what was stored to answer with.
+        current = Recording.objects.filter(pk=recording.pk).first() or recording
+        body = s.RecordingSerializer(current, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: Recording) -> None:

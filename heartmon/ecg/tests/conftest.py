@@ -1,8 +1,6 @@
 """The ECG cast: a 3-lead device assigned to a patient, its key, a doctor, a technician, a staff
 member; files in temporary folders; upload files built from a slice of MIT-BIH record 100."""
 
-from datetime import UTC, datetime
-
 import pytest
 from rest_framework.test import APIClient
 
@@ -12,9 +10,8 @@ from heartmon.core.testing import client_for, make_user
 from heartmon.devices.models import Device
 from heartmon.devices.services.assignments import assign_device
 from heartmon.devices.services.keys import create_key
+from heartmon.ecg.models import Recording
 from heartmon.ecg.tests import signals
-
-START = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +70,7 @@ def upload(as_alice, device):
     """Upload a file as alice (or `client`); returns the response."""
 
     def post(client: APIClient = as_alice, **fields):
-        body = signals.upload_fields(device=device, **fields)
+        body = signals.upload_fields(**{"device": device, **fields})
         return client.post("/api/v1/ecg/recordings/", body, format="multipart")
 
     return post
@@ -82,8 +79,6 @@ def upload(as_alice, device):
 @pytest.fixture
 def recording(upload):
     """A stored 70-second 2-lead WFDB recording (three 30 s chunks)."""
-    from heartmon.ecg.models import Recording
-
     response = upload(seconds=70)
     assert response.status_code == 201, response.content
     return Recording.objects.get(pk=response.json()["id"])

@@ -94,7 +94,7 @@ def upload_fields(
         "format": format,
         "data_id": "rec-1",
         "start_time": START.isoformat(),
-        "device": str(device.pk),
+        "device": str(device.pk) if device is not None else None,
     }
     if format == "wfdb":
         header, data = wfdb_files(samples)
