@@ -44,7 +44,9 @@ def test_overwrite_replaces_the_recording_and_its_files(
 
 
 def test_another_organization_may_use_the_same_data_id(upload, recording, as_charlie, org_b):
-    theirs = Device.objects.create(organization=org_b, serial_number="RC-1", model="X", lead_count=2)
+    theirs = Device.objects.create(
+        organization=org_b, serial_number="RC-1", model="HM-2L", lead_count=2
+    )
     patient = Patient.objects.create(
         organization=org_b, patient_number="P-1", given_name="B", family_name="C"
     )
@@ -69,9 +71,7 @@ def test_a_failed_overwrite_keeps_the_old_recording(upload, recording):
     assert _stored_folders(parent) == [str(recording.pk)]
 
 
-def test_the_old_recording_is_readable_until_the_new_one_is_stored(
-    upload, recording, monkeypatch
-):
+def test_the_old_recording_is_readable_until_the_new_one_is_stored(upload, recording, monkeypatch):
     """Midway through storing the replacement, readers still get the old recording whole."""
     seen = []
     write_chunks = storage.write_chunks
@@ -115,9 +115,11 @@ def test_concurrent_overwrites_leave_one_recording_and_its_files_only(
     def replace(seconds: int) -> int:
         try:
             body = signals.upload_fields(device=device, seconds=seconds, overwrite="true")
-            return client_for(alice).post(
-                "/api/v1/ecg/recordings/", body, format="multipart"
-            ).status_code
+            return (
+                client_for(alice)
+                .post("/api/v1/ecg/recordings/", body, format="multipart")
+                .status_code
+            )
         finally:
             connection.close()
 

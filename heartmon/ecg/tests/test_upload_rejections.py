@@ -33,8 +33,9 @@ pytestmark = pytest.mark.usefixtures("nothing_left")
 
 @pytest.mark.parametrize("format_name", ["wfdb", "edf", "int16"])
 def test_a_truncated_file_is_refused(upload, format_name):
-    body = assert_problem(upload(format=format_name, file=_truncated(format_name)), 400, field="file")
+    response = upload(format=format_name, file=_truncated(format_name))
 
+    body = assert_problem(response, 400, field="file")
     assert "truncated" in body["detail"] or "not EDF" in body["detail"]
 
 
