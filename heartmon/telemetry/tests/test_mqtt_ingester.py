@@ -1,5 +1,6 @@
 """The ingester against the real broker (MQTT_URL, Mosquitto in CI): messages stored, refusals
-published back, nothing lost while the ingester is down or the broker restarts.
+published back, nothing lost while the ingester is down or the broker restarts; the simulator's
+MQTT mode feeds it.
 
 Each test uses its own topic root and client id, so runs sharing one broker never meet."""
 
@@ -21,8 +22,10 @@ import paho.mqtt.client as mqtt
 import pytest
 from django.conf import settings
 
+from heartmon.telemetry import simulator
 from heartmon.telemetry.models import Reading
 from heartmon.telemetry.mqtt import Broker, Ingester, errors_topic, readings_topic
+from heartmon.telemetry.simulator import MqttSender, prepare_fleet
 
 pytestmark = [
     pytest.mark.skipif(
@@ -154,6 +157,28 @@ def test_a_message_published_while_the_ingester_is_down_is_stored_when_it_return
 
     with running(url, client_id, root):
         wait_until(lambda: Reading.objects.count() == 5)
+
+
+def test_the_simulator_publishes_readings_the_ingester_stores(org_a, alice, root, client_id):
+    url = settings.MQTT_URL
+    fleet = prepare_fleet(count=2, organization=org_a, actor=alice, seed=1)
+    with running(url, client_id, root):
+        tally = simulator.run(
+            fleet,
+            MqttSender(url, root=root),
+            rate_hz=4,
+            duration=1.5,
+            interval=0.5,
+            progress=simulator.Progress(lambda text: None, live=False),
+            stop=threading.Event(),
+        )
+
+        wait_until(lambda: Reading.objects.count() == tally.sent)
+
+    assert tally.sent >= 4
+    assert tally.accepted == tally.sent
+    assert tally.refused == 0
+    assert Reading.objects.filter(device__serial_number="SIM-002").exists()
 
 
 class PrivateBroker:
