@@ -1,34 +1,26 @@
-"""The processing task on a stored recording: status, beats, summary, derived heart rate."""
+"""Analysis after upload: status, beats, summary, derived heart rate, failures, re-runs."""
 
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+import threading
+from datetime import timedelta
 
 import numpy as np
 import pytest
 import time_machine
-import wfdb
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
 
 from heartmon.audit.models import AuditAction, AuditEvent
-from heartmon.clinic.models import Patient
-from heartmon.devices.models import Device
-from heartmon.ecg.analysis import FILES_FAILED, analysis_lead
+from heartmon.ecg.analysis import FILES_FAILED, analyse_recording, analysis_lead
 from heartmon.ecg.models import ProcessingStatus, Recording
-from heartmon.ecg.storage import CODEC, chunk_samples_for, prefix_for, read_beats, write_chunks
+from heartmon.ecg.storage import read_beats
 from heartmon.ecg.tasks import process_recording
+from heartmon.ecg.tests import signals
 from heartmon.telemetry.models import Metric, Reading, Source
 
-RECORD = Path("/work/shared/data/ecg/mitdb-100/100")
-START = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
-NOW = START + timedelta(hours=1)
+NOW = signals.START + timedelta(days=1)
 SECONDS = 60
 BEAT_SYMBOLS = frozenset("NLRBAaJSVrFejnE/fQ?")
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)
@@ -38,107 +30,85 @@ def _frozen():
 
 
 @pytest.fixture
-def device(org_a) -> Device:
-    return Device.objects.create(
-        organization=org_a, serial_number="HM-0001", model="HM-3L", lead_count=3
-    )
+def analysed(upload, django_capture_on_commit_callbacks):
+    """A minute of record 100, uploaded; the analysis ran after the upload's commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(seconds=SECONDS)
+    assert response.status_code == 201, response.content
+    return Recording.objects.get(pk=response.json()["id"])
 
 
-@pytest.fixture
-def patient(org_a) -> Patient:
-    return Patient.objects.create(
-        organization=org_a, patient_number="P-1", given_name="Ada", family_name="Byron"
-    )
-
-
-def stored_recording(device, patient, samples: np.ndarray, leads: list[str]) -> Recording:
-    """A recording at 360 Hz with gain 200 and baseline 1024, stored as the upload stores it."""
-    recording = Recording(
-        organization=device.organization,
-        patient=patient,
-        device=device,
-        data_id="holter-1",
-        kind="raw",
-        format="wfdb",
-        start_time=START,
-        end_time=START + timedelta(seconds=len(samples) / 360),
-        sample_rate=360.0,
-        leads=leads,
-        units=["mV"] * len(leads),
-        gains=[200.0] * len(leads),
-        baselines=[1024] * len(leads),
-        sample_count=len(samples),
-        chunk_samples=chunk_samples_for(360.0),
-        codec=CODEC,
-        original_name="100.dat",
-        original_size=0,
-        checksum="0" * 64,
-    )
-    recording.storage_prefix = prefix_for(
-        organization_id=device.organization_id, recording_id=recording.id
-    )
-    write_chunks(
-        prefix=recording.storage_prefix, blocks=[samples], chunk_samples=recording.chunk_samples
-    )
-    recording.save()
-    return recording
-
-
-@pytest.fixture
-def recording(device, patient) -> Recording:
-    """The first minute of MIT-BIH record 100 (MLII and V5)."""
-    record = wfdb.rdrecord(str(RECORD), sampto=SECONDS * 360, physical=False)
-    return stored_recording(device, patient, record.d_signal.astype(np.int16), ["MLII", "V5"])
-
-
-def beat_annotations() -> np.ndarray:
-    annotation = wfdb.rdann(str(RECORD), "atr", sampto=SECONDS * 360)
+def reference_beats() -> np.ndarray:
+    annotation = signals.wfdb.rdann(str(signals.RECORD), "atr", sampto=SECONDS * signals.RATE)
     beats = zip(annotation.sample, annotation.symbol, strict=True)
     return np.array([sample for sample, symbol in beats if symbol in BEAT_SYMBOLS])
 
 
-def test_it_stores_the_beats_and_the_summary(recording) -> None:
-    process_recording.delay(str(recording.pk))
+def test_the_upload_answers_pending_and_the_analysis_follows(
+    upload, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(seconds=SECONDS)
+        assert response.json()["status"] == ProcessingStatus.PENDING
 
-    recording.refresh_from_db()
+    recording = Recording.objects.get(pk=response.json()["id"])
     assert recording.status == ProcessingStatus.DONE
     assert recording.status_reason == ""
     assert recording.processed_at == NOW
-    reference = beat_annotations()
-    beats = read_beats(recording)
-    assert len(beats) == len(reference) == recording.beat_count
-    assert np.all(np.abs(beats - reference) <= 0.05 * 360)
-    assert 70 < recording.mean_hr < 80
-    assert recording.min_hr <= recording.mean_hr <= recording.max_hr
-    assert recording.sdnn_ms > 0
-    assert recording.rmssd_ms > 0
-    assert recording.signal_quality > 0.9
 
 
-def test_it_writes_one_heart_rate_reading_a_second(recording, device, patient) -> None:
-    process_recording.delay(str(recording.pk))
+def test_it_stores_the_beats_and_the_summary(analysed) -> None:
+    reference = reference_beats()
+    beats = read_beats(analysed)
+    assert len(beats) == len(reference) == analysed.beat_count
+    assert np.all(np.abs(beats - reference) <= 0.05 * signals.RATE)
+    assert 70 < analysed.mean_hr < 80
+    assert analysed.min_hr <= analysed.mean_hr <= analysed.max_hr
+    assert analysed.sdnn_ms > 0
+    assert analysed.rmssd_ms > 0
+    assert analysed.signal_quality > 0.9
 
+
+def test_the_beats_endpoint_serves_them(analysed, as_doris) -> None:
+    response = as_doris.get(f"/api/v1/ecg/recordings/{analysed.pk}/beats/")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == analysed.beat_count
+    assert response.json()["samples"] == read_beats(analysed).tolist()
+
+
+def test_it_writes_one_heart_rate_reading_a_second(analysed, device, patient) -> None:
     readings = list(Reading.objects.order_by("recorded_at"))
+
     assert len(readings) >= SECONDS - 2
     assert {(r.device_id, r.patient_id, r.metric, r.source) for r in readings} == {
         (device.pk, patient.pk, Metric.HEART_RATE, Source.ECG)
     }
-    offsets = [(r.recorded_at - START).total_seconds() for r in readings]
+    offsets = [(r.recorded_at - signals.START).total_seconds() for r in readings]
     assert offsets == list(range(int(offsets[0]), int(offsets[0]) + len(readings)))
     assert all(50 < r.value < 120 for r in readings)
 
 
-def test_processing_again_replaces_rather_than_doubles(recording) -> None:
-    process_recording.delay(str(recording.pk))
-    first = list(Reading.objects.values_list("recorded_at", "value"))
-    Recording.objects.filter(pk=recording.pk).update(status=ProcessingStatus.PENDING)
+def test_the_analysis_is_audited(analysed, patient) -> None:
+    event = AuditEvent.objects.get(action=AuditAction.ECG_PROCESSED)
 
-    process_recording.delay(str(recording.pk))
+    assert event.actor is None
+    assert event.organization_id == analysed.organization_id
+    assert event.object_id == str(analysed.pk)
+    assert event.patient_id == patient.pk
+    assert event.details == {"lead": "MLII", "beat_count": analysed.beat_count}
+
+
+def test_analysing_again_replaces_rather_than_doubles(analysed) -> None:
+    first = list(Reading.objects.values_list("recorded_at", "value"))
+    Recording.objects.filter(pk=analysed.pk).update(status=ProcessingStatus.PENDING)
+
+    process_recording.delay(str(analysed.pk))
 
     assert list(Reading.objects.values_list("recorded_at", "value")) == first
-    recording.refresh_from_db()
-    assert recording.status == ProcessingStatus.DONE
-    assert len(read_beats(recording)) == recording.beat_count
+    analysed.refresh_from_db()
+    assert analysed.status == ProcessingStatus.DONE
+    assert len(read_beats(analysed)) == analysed.beat_count
 
 
 def test_a_recording_not_pending_is_left_alone(recording) -> None:
@@ -159,15 +129,15 @@ def test_a_recording_that_is_gone_is_skipped(db) -> None:
     assert not Reading.objects.exists()
 
 
-def test_a_flat_lead_is_done_with_no_beats(device, patient) -> None:
-    flat = np.full((SECONDS * 360, 1), 1024, dtype=np.int16)
-    recording = stored_recording(device, patient, flat, ["II"])
+def test_a_flat_lead_is_done_with_no_beats(upload, django_capture_on_commit_callbacks) -> None:
+    flat = np.full((SECONDS * signals.RATE, 2), int(signals.BASELINE), dtype=np.int16)
 
-    process_recording.delay(str(recording.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(samples=flat)
 
-    recording.refresh_from_db()
+    recording = Recording.objects.get(pk=response.json()["id"])
     assert recording.status == ProcessingStatus.DONE
-    assert recording.status_reason == "No beats were found in lead II."
+    assert recording.status_reason == "No beats were found in lead MLII."
     assert recording.beat_count == 0
     assert recording.signal_quality == 0
     assert recording.mean_hr is None
@@ -175,16 +145,19 @@ def test_a_flat_lead_is_done_with_no_beats(device, patient) -> None:
     assert not Reading.objects.exists()
 
 
-def test_a_missing_chunk_fails_with_a_reason(recording) -> None:
-    default_storage.delete(f"{recording.storage_prefix}/chunks/0000001.zst")
-
-    process_recording.delay(str(recording.pk))
+def test_a_missing_chunk_fails_with_a_reason(upload, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(seconds=SECONDS)
+        recording = Recording.objects.get(pk=response.json()["id"])
+        default_storage.delete(f"{recording.storage_prefix}/chunks/0000001.zst")
 
     recording.refresh_from_db()
     assert recording.status == ProcessingStatus.FAILED
     assert recording.status_reason == FILES_FAILED
+    assert recording.processed_at == NOW
     assert recording.beat_count is None
     assert not Reading.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.ECG_PROCESSED).exists()
 
 
 def test_a_corrupt_chunk_fails_with_a_reason(recording) -> None:
@@ -199,16 +172,34 @@ def test_a_corrupt_chunk_fails_with_a_reason(recording) -> None:
     assert recording.status_reason == FILES_FAILED
 
 
-def test_the_analysis_is_audited(recording, patient) -> None:
-    process_recording.delay(str(recording.pk))
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite serializes writers, so two workers cannot race: needs PostgreSQL",
+)
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_workers_given_one_recording_analyse_it_once(recording, attempt) -> None:
+    Recording.objects.filter(pk=recording.pk).update(status=ProcessingStatus.PENDING)
+    analyses = AuditEvent.objects.filter(action=AuditAction.ECG_PROCESSED)
+    before = analyses.count()
+    barrier = threading.Barrier(2)
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            analyse_recording(recording_id=recording.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
     recording.refresh_from_db()
-    event = AuditEvent.objects.get(action=AuditAction.ECG_PROCESSED)
-    assert event.actor is None
-    assert event.organization_id == recording.organization_id
-    assert event.object_id == str(recording.pk)
-    assert event.patient_id == patient.pk
-    assert event.details == {"lead": "MLII", "beat_count": recording.beat_count}
+    assert recording.status == ProcessingStatus.DONE
+    assert analyses.count() == before + 1
 
 
 @pytest.mark.parametrize(
