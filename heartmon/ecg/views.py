@@ -1,7 +1,9 @@
 """ECG recordings: upload (people and devices), metadata, signal windows, beats, exports, the
 original file, and the patient-data query across recordings."""
 
+from datetime import datetime
 from typing import Any, cast
+from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import FileResponse
@@ -329,11 +331,16 @@ class RecordingViewSet(
 
 
 def _details(query: dict[str, Any]) -> dict[str, Any]:
-    """The audit trail keeps what was asked for, times as ISO text."""
-    return {
-        name: value.isoformat() if hasattr(value, "isoformat") else value
-        for name, value in query.items()
-    }
+    """The audit trail keeps what was asked for, as JSON."""
+    return {name: _plain(value) for name, value in query.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    return value
 
 
 class RecordingDataView(APIView):
