@@ -14,9 +14,11 @@ candidate peaks of each block are kept for the (sequential) threshold pass.
 """
 
 import bisect
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from scipy import ndimage, signal
 
 BAND_HZ = (5.0, 15.0)
@@ -34,6 +36,7 @@ MARGIN_S = 5.0  # filter settling at each block edge, discarded
 PLAUSIBLE_RR_S = (0.2, 3.0)  # 20-300 bpm, the heart-rate bounds readings accept
 NN_TOLERANCE = 0.2  # an interval further than this from its neighbours' median is not normal
 NN_NEIGHBOURS = 11
+RATE_INTERVALS = 5  # each second's heart rate is the median of this many recent intervals
 TEMPLATE_SEGMENT_S = 300.0
 TEMPLATE_HALF_WIDTH_S = 0.1
 
@@ -42,13 +45,12 @@ TEMPLATE_HALF_WIDTH_S = 0.1
 class Analysis:
     """What one lead says about the heart.
 
-    `heart_rate` has one value per whole second of the signal: the rate (bpm) of the beat
-    interval spanning that instant, NaN before the first beat, after the last and across
-    implausible intervals (a missed stretch). Mean HR is beats over time across plausible
-    intervals; min and max come from the per-second series. SDNN and RMSSD (ms) use normal
-    intervals only: plausible and within 20 % of the median of their 11 neighbours, so one
-    ectopic beat does not dominate them; RMSSD takes successive differences of adjacent normal
-    intervals. Statistics that need beats are None without them.
+    `heart_rate` has one value per whole second of the signal (see `heart_rate_series`), NaN
+    where there is no recent plausible beat interval. Mean HR is beats over time across
+    plausible intervals (20-300 bpm); min and max come from the per-second series. SDNN and
+    RMSSD (ms) use normal intervals only: plausible and within 20 % of the median of their 11
+    neighbours, so one ectopic beat does not dominate them; RMSSD takes successive differences
+    of adjacent normal intervals. Statistics that need beats are None without them.
 
     `quality` (0-1) is coverage times morphology: the fraction of seconds with a heart rate, times
     the median correlation of each beat (±100 ms) with the median beat of its 5-minute segment.
@@ -129,10 +131,10 @@ def _block_candidates(values: np.ndarray, fs: float, sos: np.ndarray) -> _Candid
         return empty
     width = min(2 * int(REFINE_S * fs) + 1, len(values))
     offsets = np.clip(at - width // 2, 0, len(values) - width)  # windows stay inside the block
-    windows = np.lib.stride_tricks.sliding_window_view(np.abs(filtered), width)[offsets]
+    windows = sliding_window_view(np.abs(filtered), width)[offsets]
     position = offsets + windows.argmax(axis=1)
     amplitude = windows.max(axis=1)
-    slopes = np.lib.stride_tricks.sliding_window_view(np.abs(derivative), width)[offsets]
+    slopes = sliding_window_view(np.abs(derivative), width)[offsets]
     real = amplitude >= MIN_QRS_MV
     return _Candidates(
         position[real].astype(np.int64),
@@ -212,18 +214,23 @@ def _strongest(
 
 
 def heart_rate_series(peaks: np.ndarray, fs: float, *, n_samples: int) -> np.ndarray:
-    """One heart rate (bpm) per whole second: that of the beat interval spanning the instant."""
+    """One heart rate (bpm) per whole second, as a monitor shows it: 60 over the median of the
+    last five plausible beat intervals completed by that instant, so one early, missed or false
+    beat does not move it. NaN before the second beat and once the last beat is over 3 s old."""
     seconds = np.arange(int(n_samples // fs), dtype=np.float64)
     rates = np.full(len(seconds), np.nan)
     if len(peaks) < 2:
         return rates
     beat_times = peaks / fs
-    interval = np.searchsorted(beat_times, seconds, side="right") - 1
-    inside = (interval >= 0) & (interval < len(peaks) - 1)
     rr = np.diff(beat_times)
-    plausible = (rr >= PLAUSIBLE_RR_S[0]) & (rr <= PLAUSIBLE_RR_S[1])
-    rate = np.where(plausible, 60.0 / rr, np.nan)
-    rates[inside] = rate[interval[inside]]
+    rr[(rr < PLAUSIBLE_RR_S[0]) | (rr > PLAUSIBLE_RR_S[1])] = np.nan
+    padded = np.concatenate([np.full(RATE_INTERVALS - 1, np.nan), rr])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all five implausible: NaN is right
+        typical = np.nanmedian(sliding_window_view(padded, RATE_INTERVALS), axis=1)
+    last = np.searchsorted(beat_times, seconds, side="right") - 1  # the last beat by then
+    recent = (last >= 1) & (seconds - beat_times[np.maximum(last, 0)] <= PLAUSIBLE_RR_S[1])
+    rates[recent] = 60.0 / typical[last[recent] - 1]
     return rates
 
 
@@ -265,7 +272,7 @@ def _morphology(values: np.ndarray, fs: float, peaks: np.ndarray) -> float:
     peaks = peaks[(peaks >= half) & (peaks < len(values) - half)]
     if len(peaks) < 2 or half < 1:
         return 0.0
-    beats = np.lib.stride_tricks.sliding_window_view(values, 2 * half + 1)[peaks - half]
+    beats = sliding_window_view(values, 2 * half + 1)[peaks - half]
     beats = beats - beats.mean(axis=1, keepdims=True)
     segment = (peaks // int(TEMPLATE_SEGMENT_S * fs)).astype(np.int64)
     correlations = np.empty(len(peaks))

@@ -142,25 +142,38 @@ def test_an_early_beat_counts_for_the_rate_but_not_for_variability() -> None:
 
 def test_the_heart_rate_series_has_one_value_per_second() -> None:
     intervals = np.concatenate([np.full(10, 1.0), np.full(20, 0.5)])
-    beats = 0.5 + np.concatenate([[0], np.cumsum(intervals)])
-    duration = 30.0
+    beats = 0.5 + np.concatenate([[0], np.cumsum(intervals)])  # the last at 20.5 s
 
-    rates = analyse(synthetic_ecg(beats, duration=duration), FS).heart_rate
+    rates = analyse(synthetic_ecg(beats, duration=30), FS).heart_rate
 
     assert len(rates) == 30
-    assert np.isnan(rates[0])  # before the first beat
-    np.testing.assert_allclose(rates[1:10], 60, atol=0.5)
-    np.testing.assert_allclose(rates[11:20], 120, atol=1)
-    assert np.all(np.isnan(rates[21:]))  # after the last beat
+    assert np.all(np.isnan(rates[:2]))  # no interval yet
+    np.testing.assert_allclose(rates[2:12], 60, atol=0.5)
+    np.testing.assert_allclose(rates[12:24], 120, atol=1)  # held for 3 s after the last beat
+    assert np.all(np.isnan(rates[24:]))
 
 
-def test_a_missing_stretch_has_no_heart_rate() -> None:
+def test_one_early_beat_does_not_move_the_heart_rate() -> None:
+    intervals = np.full(80, 0.8)
+    intervals[40:42] = [0.4, 1.2]  # a premature beat and its compensatory pause
+
+    beats = 0.5 + np.concatenate([[0], np.cumsum(intervals)])
+    analysis = analyse(synthetic_ecg(beats, duration=beats[-1] + 1), FS)
+
+    assert matched(analysis.r_peaks, beats)
+    assert analysis.min_hr == pytest.approx(75, abs=0.5)
+    assert analysis.max_hr == pytest.approx(75, abs=0.5)
+
+
+def test_a_pause_over_three_seconds_has_no_heart_rate() -> None:
     beats = np.concatenate([regular_beats(bpm=60, duration=20), 25.5 + np.arange(10)])
 
     analysis = analyse(synthetic_ecg(beats, duration=36), FS)
 
     assert matched(analysis.r_peaks, beats)
-    assert np.all(np.isnan(analysis.heart_rate[20:25]))  # a 6 s pause is not a rate of 10 bpm
+    np.testing.assert_allclose(analysis.heart_rate[2:22], 60, atol=0.5)
+    assert np.all(np.isnan(analysis.heart_rate[22:26]))  # not a rate of 8.6 bpm
+    np.testing.assert_allclose(analysis.heart_rate[26:], 60, atol=0.5)
     assert analysis.min_hr == pytest.approx(60, abs=0.5)
 
 
