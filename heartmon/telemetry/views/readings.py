@@ -54,6 +54,7 @@ class CSVRenderer(BaseRenderer):
         return JSONRenderer().render(data)
 
 
+DEVICE_ID = "71bf19cb-e7e7-4334-af31-5ebba56a655d"
 ATOMIC = OpenApiParameter(
     "atomic", OpenApiTypes.BOOL, description="true: store all or nothing (any invalid item: 400)."
 )
@@ -65,9 +66,9 @@ OWN_SHAPE = OpenApiExample(
             "metric": "heart_rate",
             "value": 72,
             "recorded_at": "2026-11-20T08:00:00Z",
-            "device": "71bf19cb-e7e7-4334-af31-5ebba56a655d",
+            "device": DEVICE_ID,
         },
-        {"metric": "spo2", "value": 97, "recorded_at": 1795248000, "device": "71bf19cb-..."},
+        {"metric": "spo2", "value": 97, "recorded_at": 1795161600, "device": DEVICE_ID},
     ],
 )
 REFERENCE_SHAPE = OpenApiExample(
@@ -77,7 +78,7 @@ REFERENCE_SHAPE = OpenApiExample(
         {
             "timestamp": "2026-11-20T10:56:18.950901",
             "reading": 0.63,
-            "device_id": "71bf19cb-e7e7-4334-af31-5ebba56a655d",
+            "device_id": DEVICE_ID,
             "customer_id": "b0c2bda5-0d6d-4c6a-86d4-76489ea2b9df",
         }
     ],
