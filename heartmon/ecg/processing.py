@@ -114,7 +114,9 @@ def _find_candidates(values: np.ndarray, fs: float) -> _Candidates:
         found = _block_candidates(values[lo:hi], fs, sos)
         keep = (found.position >= start - lo) & (found.position < stop - lo)
         parts.append((found.position[keep] + lo, found.energy[keep], found.slope[keep]))
-    return _Candidates(*(np.concatenate(column) for column in zip(*parts, strict=True)))
+    position, energy, slope = (np.concatenate(column) for column in zip(*parts, strict=True))
+    order = np.argsort(position, kind="stable")  # refinement may swap two close neighbours
+    return _Candidates(position[order], energy[order], slope[order])
 
 
 def _block_candidates(values: np.ndarray, fs: float, sos: np.ndarray) -> _Candidates:
@@ -177,7 +179,7 @@ def _threshold(candidates: _Candidates, fs: float) -> np.ndarray:
             )
             learned_at = p
         threshold = noise_level + 0.25 * (signal_level - noise_level)
-        if missed is not None and rr and p - beats[-1] > SEARCH_BACK_RR * np.mean(rr[-8:]):
+        if missed is not None and rr and p - beats[-1] > SEARCH_BACK_RR * _mean(rr[-8:]):
             found = missed
             if energy[found] > threshold / 2:
                 accept(found)
@@ -199,7 +201,11 @@ def _threshold(candidates: _Candidates, fs: float) -> np.ndarray:
 
 def _learn(seen: list[float]) -> tuple[float, float]:
     """Signal and noise levels from the candidates of a learning period."""
-    return max(seen) / 2, sum(seen) / len(seen) / 4
+    return max(seen) / 2, _mean(seen) / 4
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)  # numpy's mean costs more than the loop it sits in
 
 
 def _strongest(
