@@ -24,7 +24,7 @@ def _frozen(time_machine):
 def rows(response):
     assert response.status_code == 200, response.content
     assert isinstance(response, StreamingHttpResponse)
-    text = b"".join(response.streaming_content).decode()
+    text = response.getvalue().decode()
     return list(csv.reader(io.StringIO(text)))
 
 
