@@ -6,6 +6,9 @@ PYTHON ?= python3
 PORT ?= 8000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
+# `make demo` runs simulated monitors beside the server; SIM_DEVICES=0 leaves them out.
+SIM_DEVICES ?= 10
+SIM_RATE ?= 1
 
 BIN := $(VENV)/bin
 # Reinstall only when pyproject.toml is newer than the last install.
@@ -28,9 +31,16 @@ demo: export DEBUG = 1
 demo: export PUBLIC_URL ?= http://$(HOST):$(PORT)
 demo: $(INSTALLED)
 	$(BIN)/heartmon migrate --no-input
+	$(BIN)/heartmon maintain_readings
 	$(BIN)/heartmon collectstatic --no-input --verbosity 0
 	$(BIN)/heartmon demo_data
 	@echo "Serving http://$(HOST):$(PORT)/ (API docs at /api/docs/); Ctrl-C stops."
+	@echo "$(SIM_DEVICES) simulated monitors (SIM-001...) send heart rates at $(SIM_RATE) Hz."
+	if [ "$(SIM_DEVICES)" -gt 0 ]; then \
+	    $(BIN)/heartmon simulate --devices $(SIM_DEVICES) --rate $(SIM_RATE) \
+	        --url http://$(HOST):$(PORT) --progress lines & \
+	    sim=$$!; trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
+	fi; \
 	$(BIN)/uvicorn heartmon.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 
 test: $(INSTALLED)

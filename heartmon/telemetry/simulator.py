@@ -4,13 +4,12 @@ flowing: through the HTTP API of a running server, or through the MQTT broker to
 The signal model is plain arithmetic on a seeded random generator: the same seed gives the same
 values, whatever the wall clock says."""
 
-import contextlib
 import http.client
 import math
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -340,29 +339,22 @@ def run(
     duration: float,
     interval: float,
     progress: Progress,
-    stop: threading.Event,
 ) -> Tally:
-    """Every `interval` seconds each device sends what it measured since its last batch, until
-    `duration` seconds have passed (0: until `stop` is set)."""
+    """Every `interval` seconds each device sends what it measured since its last batch, for
+    `duration` seconds (0: until interrupted, which ends the run as normally)."""
     started = time.monotonic()
-    with _closing(sender):
-        while not stop.wait(interval - (time.monotonic() - started) % interval):
+    try:
+        while not duration or time.monotonic() - started < duration:
+            time.sleep(interval - (time.monotonic() - started) % interval)
             now = datetime.now(UTC)
             for device in fleet:
                 readings = device.measure(now=now, rate_hz=rate_hz)
                 if readings:
                     sender.send(device, readings)
-            elapsed = time.monotonic() - started
-            progress.show(sender, elapsed)
-            if duration and elapsed >= duration:
-                break
-        progress.show(sender, time.monotonic() - started, final=True)
-    return sender.tally
-
-
-@contextlib.contextmanager
-def _closing(sender: Sender) -> Iterator[None]:
-    try:
-        yield
+            progress.show(sender, time.monotonic() - started)
+    except KeyboardInterrupt:
+        pass
     finally:
         sender.close()
+    progress.show(sender, time.monotonic() - started, final=True)
+    return sender.tally

@@ -170,7 +170,6 @@ def test_the_simulator_publishes_readings_the_ingester_stores(org_a, alice, root
             duration=1.5,
             interval=0.5,
             progress=simulator.Progress(lambda text: None, live=False),
-            stop=threading.Event(),
         )
 
         wait_until(lambda: Reading.objects.count() == tally.sent)

@@ -2,8 +2,6 @@
 
 import signal
 import sys
-import threading
-from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -81,13 +79,9 @@ class Command(BaseCommand):
             f"Simulating {len(fleet)} devices ({fleet[0].serial} to {fleet[-1].serial}) at "
             f"{options['rate']:g} Hz into {where}; Ctrl-C stops."
         )
-        stop = threading.Event()
-
-        def stop_on_signal(signum: int, frame: FrameType | None) -> None:
-            stop.set()
-
-        signal.signal(signal.SIGTERM, stop_on_signal)
-        signal.signal(signal.SIGINT, stop_on_signal)
+        # Started in the background by a shell (`make demo`), SIGINT comes in ignored.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
             simulator.run(
                 fleet,
@@ -99,7 +93,6 @@ class Command(BaseCommand):
                     self._write_progress,
                     live=options["progress"] == "auto" and sys.stdout.isatty(),
                 ),
-                stop=stop,
             )
         except (simulator.FatalRefusal, OSError) as exc:
             raise CommandError(f"The server refused the readings: {exc}") from exc
