@@ -2,15 +2,13 @@
 100 against its reference annotations, a detection within 150 ms of a reference beat being a true
 positive (`pytest -s` prints the figures)."""
 
-from pathlib import Path
-
 import numpy as np
 import wfdb
 from wfdb import processing
 
 from heartmon.ecg.processing import analyse
+from heartmon.ecg.tests.signals import RECORD
 
-RECORD = Path("/work/shared/data/ecg/mitdb-100/100")
 # Annotation symbols that mark a beat (the others mark rhythm changes, noise, comments).
 BEAT_SYMBOLS = frozenset("NLRBAaJSVrFejnE/fQ?")
 

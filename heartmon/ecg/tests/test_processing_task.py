@@ -6,6 +6,7 @@ from datetime import timedelta
 import numpy as np
 import pytest
 import time_machine
+import wfdb
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -39,7 +40,7 @@ def analysed(upload, django_capture_on_commit_callbacks):
 
 
 def reference_beats() -> np.ndarray:
-    annotation = signals.wfdb.rdann(str(signals.RECORD), "atr", sampto=SECONDS * signals.RATE)
+    annotation = wfdb.rdann(str(signals.RECORD), "atr", sampto=SECONDS * signals.RATE)
     beats = zip(annotation.sample, annotation.symbol, strict=True)
     return np.array([sample for sample, symbol in beats if symbol in BEAT_SYMBOLS])
 
