@@ -89,13 +89,13 @@ class BucketStart(Func):
     def as_sqlite(
         self, compiler: SQLCompiler, connection: Any, **extra_context: Any
     ) -> tuple[str, tuple[Any, ...]]:
-        """SQLite has no date_bin: whole epoch seconds, integer division, back to a time."""
+        """SQLite has no date_bin: whole epoch seconds, integer division, back to a time. The
+        stored text is cut to the second first: SQLite rounds fractions to milliseconds, which
+        would carry 08:04:59.9999 into the next bucket."""
         recorded, params = compiler.compile(self.get_source_expressions()[1])
         origin, seconds = int(self.origin.timestamp()), int(self.size.total_seconds())
-        sql = (
-            f"datetime(%s + (CAST(strftime('%%s', {recorded}) AS INTEGER) - %s) / %s * %s, "
-            "'unixepoch')"
-        )
+        epoch = f"CAST(strftime('%%s', substr({recorded}, 1, 19)) AS INTEGER)"
+        sql = f"datetime(%s + ({epoch} - %s) / %s * %s, 'unixepoch')"
         return sql, (origin, *params, origin, seconds, seconds)
 
 
