@@ -244,6 +244,7 @@ SPECTACULAR_SETTINGS = {
         "CareTeamRoleEnum": "heartmon.clinic.models.CareTeamRole",
         "DeviceStatusEnum": "heartmon.devices.models.DeviceStatus",
         "OtaStatusEnum": "heartmon.devices.serializers.OTA_STATUSES",
+        "RecordingKindEnum": "heartmon.ecg.models.RecordingKind",
     },
 }
 
