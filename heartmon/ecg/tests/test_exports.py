@@ -172,8 +172,6 @@ def test_the_exported_files_leave_nothing_behind(as_doris, recording, tmp_path, 
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
 
     for format_name in ("wfdb", "edf"):
-        response = as_doris.get(_url(recording), {"format": format_name})
-        _content(response)
-        response.close()
+        assert _content(as_doris.get(_url(recording), {"format": format_name}))
 
-    assert not any(scratch.iterdir())
+    assert not any(scratch.iterdir())  # the open answer files have no name left on disk
