@@ -48,7 +48,9 @@ def wfdb_files(samples: np.ndarray, fmt: str = "212", name: str = "rec") -> tupl
         return (Path(folder, f"{name}.hea").read_bytes(), Path(folder, f"{name}.dat").read_bytes())
 
 
-def edf_file(samples: np.ndarray, rate: float = RATE) -> bytes:
+def edf_file(samples: np.ndarray, rate: float = RATE, unit: str = "mV") -> bytes:
+    """An EDF+ file of these ADC values; "uV" states the same physical values in microvolts."""
+    scale = 1000.0 if unit == "uV" else 1.0
     with tempfile.TemporaryDirectory() as folder:
         path = str(Path(folder, "rec.edf"))
         writer = pyedflib.EdfWriter(path, samples.shape[1], pyedflib.FILETYPE_EDFPLUS)
@@ -56,10 +58,10 @@ def edf_file(samples: np.ndarray, rate: float = RATE) -> bytes:
             [
                 {
                     "label": LEADS[index],
-                    "dimension": "mV",
+                    "dimension": unit,
                     "sample_frequency": rate,
-                    "physical_min": (-32768 - BASELINE) / GAIN,
-                    "physical_max": (32767 - BASELINE) / GAIN,
+                    "physical_min": (-32768 - BASELINE) / GAIN * scale,
+                    "physical_max": (32767 - BASELINE) / GAIN * scale,
                     "digital_min": -32768,
                     "digital_max": 32767,
                 }
