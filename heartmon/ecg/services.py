@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -95,7 +95,7 @@ def upload_recording(*, facts: RecordingFacts, upload: Upload, request: Any) -> 
         raise
 
 
-def _live(organization_id: Any, data_id: str) -> Any:
+def _live(organization_id: Any, data_id: str) -> QuerySet[Recording]:
     return Recording.objects.filter(organization_id=organization_id, data_id=data_id)
 
 

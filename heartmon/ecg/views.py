@@ -117,9 +117,10 @@ class RecordingViewSet(
     viewsets.GenericViewSet[Recording],
 ):
     serializer_class = s.RecordingSerializer
+    # People's schemes first: a 401 asks for a bearer token.
     authentication_classes = [
-        DeviceAuthentication,
         *cast(list[type[BaseAuthentication]], api_settings.DEFAULT_AUTHENTICATION_CLASSES),
+        DeviceAuthentication,
     ]
     permission_classes = [ActiveDeviceOrRole]
     parser_classes = [parsers.MultiPartParser]
