@@ -13,7 +13,7 @@ import pyedflib
 import wfdb
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-RECORD = Path("/work/shared/data/ecg/mitdb-100/100")
+RECORD = Path(__file__).parent / "data" / "mitdb-100" / "100"
 RATE = 360
 GAIN, BASELINE = 200.0, 1024.0
 LEADS = ["MLII", "V5"]
