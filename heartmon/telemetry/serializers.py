@@ -45,6 +45,12 @@ class WindowEdgeField(serializers.Field):
             raise serializers.ValidationError(str(exc)) from exc
 
 
+def _something_to_change(attrs: dict[str, Any], fields: str) -> dict[str, Any]:
+    if not attrs:
+        raise serializers.ValidationError(f"Send the {fields} to change.")
+    return attrs
+
+
 class ReadingSerializer(serializers.ModelSerializer[Reading]):
     device = serializers.UUIDField(source="device_id", read_only=True)
     patient = serializers.UUIDField(source="patient_id", read_only=True, allow_null=True)
@@ -65,17 +71,19 @@ class ReadingSerializer(serializers.ModelSerializer[Reading]):
 
 
 class ReadingCorrectionSerializer(serializers.Serializer[Reading]):
-    """A stored reading's value (within its metric's bounds) or time."""
+    """A stored reading's value (within the bounds of the context's `metric`) or time."""
 
     value = serializers.FloatField(required=False)
     recorded_at = ReadingTimeField(required=False)
 
     def validate_value(self, value: float) -> float:
-        metric = self.instance.metric if self.instance is not None else Metric.GENERIC
         try:
-            return check_value(metric, value)
+            return check_value(self.context["metric"], value)
         except ValueError as exc:
             raise serializers.ValidationError(str(exc)) from exc
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return _something_to_change(attrs, "value or recorded_at")
 
 
 class HeartRateSerializer(serializers.ModelSerializer[Reading]):
@@ -114,6 +122,9 @@ class HeartRateCorrectionSerializer(serializers.Serializer[Reading]):
             return check_value(Metric.HEART_RATE, value)
         except ValueError as exc:
             raise serializers.ValidationError(str(exc)) from exc
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return _something_to_change(attrs, "bpm or recorded_at")
 
 
 class ReadingItemSerializer(serializers.Serializer[None]):

@@ -63,6 +63,7 @@ def test_a_nurse_corrects_the_bpm_and_time(as_bob, bob, heart_rate, patient):
         ({"bpm": 0}, "bpm"),
         ({"bpm": 10_000}, "bpm"),
         ({"recorded_at": "2027-01-01T00:00:00Z"}, "recorded_at"),
+        ({"value": 80}, "non_field_errors"),
     ],
 )
 def test_bad_corrections_are_a_400_and_change_nothing(as_bob, heart_rate, body, field):

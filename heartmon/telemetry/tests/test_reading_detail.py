@@ -66,6 +66,7 @@ def test_a_nurse_corrects_a_value_and_time(as_bob, bob, reading, patient):
         ({"recorded_at": "2026-11-20T12:30:00Z"}, "recorded_at"),
         ({"recorded_at": "1999-12-31T23:59:59Z"}, "recorded_at"),
         ({"recorded_at": "later"}, "recorded_at"),
+        ({}, "non_field_errors"),
     ],
 )
 def test_bad_corrections_are_a_400_and_change_nothing(as_bob, reading, body, field):

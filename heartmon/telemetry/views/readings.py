@@ -180,7 +180,9 @@ class ReadingViewSet(ReadingsAccess, viewsets.GenericViewSet[Reading]):
 
     def partial_update(self, request: Request, pk: str) -> Response:
         reading = self.get_object()
-        serializer = s.ReadingCorrectionSerializer(reading, data=request.data, partial=True)
+        serializer = s.ReadingCorrectionSerializer(
+            data=request.data, context={"metric": reading.metric}
+        )
         serializer.is_valid(raise_exception=True)
         reading = services.correct_reading(
             reading=reading, changes=serializer.validated_data, request=request
