@@ -25,11 +25,13 @@ from heartmon.accounts.tests.role_probes import Probe, World
 from heartmon.clinic.tests import role_probes as clinic
 from heartmon.core.testing import assert_problem, client_for, make_user
 from heartmon.devices.tests import role_probes as devices
+from heartmon.ecg.tests import role_probes as ecg
 
-PROBES = {**accounts.PROBES, **clinic.PROBES, **devices.PROBES}
-TARGETS = {**accounts.TARGETS, **clinic.TARGETS, **devices.TARGETS}
-CLINIC_RESOURCES = {resource for resource, _ in clinic.PROBES}
-DEVICE_RESOURCES = {resource for resource, _ in devices.PROBES}
+PROBES = {**accounts.PROBES, **clinic.PROBES, **devices.PROBES, **ecg.PROBES}
+TARGETS = {**accounts.TARGETS, **clinic.TARGETS, **devices.TARGETS, **ecg.TARGETS}
+ECG_RESOURCES = {resource for resource, _ in ecg.PROBES}
+DEVICE_RESOURCES = {resource for resource, _ in devices.PROBES} | ECG_RESOURCES
+CLINIC_RESOURCES = {resource for resource, _ in clinic.PROBES} | DEVICE_RESOURCES
 
 CASES = [
     pytest.param(
@@ -53,10 +55,12 @@ def world(org_a: Organization, resource: str, settings: Any, tmp_path: Any) -> W
     """A fresh org A per case, built only as far as the probed resource needs."""
     settings.MEDIA_ROOT = tmp_path / "media"
     objects = accounts.build(org_a)
-    if resource in CLINIC_RESOURCES | DEVICE_RESOURCES:
+    if resource in CLINIC_RESOURCES:
         objects.update(clinic.build(objects))
     if resource in DEVICE_RESOURCES:
         objects.update(devices.build(objects))
+    if resource in ECG_RESOURCES:
+        objects.update(ecg.build(objects))
     return World(org_a=org_a, objects=objects)
 
 
