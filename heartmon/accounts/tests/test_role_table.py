@@ -26,11 +26,16 @@ from heartmon.clinic.tests import role_probes as clinic
 from heartmon.core.testing import assert_problem, client_for, make_user
 from heartmon.devices.tests import role_probes as devices
 from heartmon.ecg.tests import role_probes as ecg
+from heartmon.telemetry.tests import role_probes as telemetry
 
-PROBES = {**accounts.PROBES, **clinic.PROBES, **devices.PROBES, **ecg.PROBES}
-TARGETS = {**accounts.TARGETS, **clinic.TARGETS, **devices.TARGETS, **ecg.TARGETS}
+APPS = (accounts, clinic, devices, ecg, telemetry)
+PROBES = {key: probes for app in APPS for key, probes in app.PROBES.items()}
+TARGETS = {resource: name for app in APPS for resource, name in app.TARGETS.items()}
 ECG_RESOURCES = {resource for resource, _ in ecg.PROBES}
-DEVICE_RESOURCES = {resource for resource, _ in devices.PROBES} | ECG_RESOURCES
+TELEMETRY_RESOURCES = {resource for resource, _ in telemetry.PROBES}
+DEVICE_RESOURCES = (
+    {resource for resource, _ in devices.PROBES} | ECG_RESOURCES | TELEMETRY_RESOURCES
+)
 CLINIC_RESOURCES = {resource for resource, _ in clinic.PROBES} | DEVICE_RESOURCES
 
 CASES = [
@@ -61,6 +66,8 @@ def world(org_a: Organization, resource: str, settings: Any, tmp_path: Any) -> W
         objects.update(devices.build(objects))
     if resource in ECG_RESOURCES:
         objects.update(ecg.build(objects))
+    if resource in TELEMETRY_RESOURCES:
+        objects.update(telemetry.build(objects))
     return World(org_a=org_a, objects=objects)
 
 
