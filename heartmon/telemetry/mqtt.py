@@ -36,6 +36,7 @@ from django.db import DatabaseError, InterfaceError, close_old_connections
 from heartmon.core.errors import DomainError, InvalidInput, PayloadTooLarge, problem_body
 from heartmon.devices.authentication import IsActiveDevice, KeyMatchesDevice, KeyRefused, use_key
 from heartmon.telemetry.ingest import ingest_batch
+from heartmon.telemetry.views.readings import MAX_BYTES_PER_ITEM
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +99,13 @@ def handle_message(*, serial: str, payload: bytes | bytearray) -> dict[str, Any]
 
 
 def read_message(payload: bytes | bytearray, *, max_items: int) -> tuple[str, list[Any], bool]:
-    """The key, the readings and the atomic flag of a message, or a 400/413 domain error."""
+    """The key, the readings and the atomic flag of a message, or a 400/413 domain error. A
+    payload larger than a full batch can be is refused unparsed, as HTTP refuses it unread."""
+    limit = max_items * MAX_BYTES_PER_ITEM
+    if len(payload) > limit:
+        raise PayloadTooLarge(
+            f"A message holds at most {limit:,} bytes; this one has {len(payload):,}."
+        )
     try:
         message = orjson.loads(payload)
     except orjson.JSONDecodeError as exc:

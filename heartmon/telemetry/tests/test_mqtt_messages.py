@@ -134,3 +134,15 @@ def test_a_batch_over_the_limit_is_refused_whole(settings, device, device_key):
     assert reply is not None
     assert reply["status"] == 413
     assert not Reading.objects.exists()
+
+
+def test_a_payload_larger_than_a_full_batch_can_be_is_refused_unread(settings, device, device_key):
+    settings.READINGS_MAX_BATCH = 2
+    payload = message(device_key, [reading(1)], padding="x" * 3000)
+
+    reply = handle_message(serial="HM-0001", payload=payload)
+
+    assert reply is not None
+    assert reply["status"] == 413
+    assert "at most 2,048 bytes" in reply["detail"]
+    assert not Reading.objects.exists()
