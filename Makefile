@@ -1,5 +1,6 @@
 # heartmon: `make demo` serves a demo on 127.0.0.1:$PORT, `make test` runs the suite,
-# `make lint` runs the linters. VENV names the virtualenv (CI points it at its own).
+# `make lint` runs the linters, `make bench` measures performance on PostgreSQL (never in tests).
+# VENV names the virtualenv (CI points it at its own).
 
 VENV ?= .venv
 PYTHON ?= python3
@@ -14,7 +15,7 @@ BIN := $(VENV)/bin
 # Reinstall only when pyproject.toml is newer than the last install.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint install
+.PHONY: demo test lint install bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +46,12 @@ demo: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Needs PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/heartmon_bench)
+# names a database the bench drops and creates. BENCH_ARGS, e.g. --ecg-hours 0 (python -m bench -h).
+BENCH_ARGS ?=
+bench: $(INSTALLED)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

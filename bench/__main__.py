@@ -1,0 +1,222 @@
+"""`make bench` (`python -m bench`): heartmon's performance figures, measured in one run on one
+PostgreSQL database (BENCH_DATABASE_URL, default below; dropped and created afresh, so never
+point it at data you keep), printed as a table:
+
+1. raw psycopg COPY of N readings into the readings table: the ceiling;
+2. the same N readings posted by devices in batches of 1,000 through the production server
+   (granian WSGI workers) and the `make demo` server (uvicorn), with 1 and 4 clients;
+3. reference 004's naive DRF serializer (many=True, saved row by row);
+4. 5-minute buckets of one device-day at 1 Hz and of 10 devices over a week, on a table of at
+   least 10 million readings (medians of repeated runs);
+5. the ECG figures of `bench.ecg`.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import TypeVar
+
+from bench import aggregation, database, ingestion, servers
+
+Row = tuple[str, str, str]
+T = TypeVar("T")
+INGEST_DEVICES = 20
+CLIENTS = (1, 4)
+INGEST_TARGET = 0.5
+DAY_TARGET = "< 5 ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("--readings", type=int, default=200_000, help="N, figures 1 and 2")
+    parser.add_argument("--naive-readings", type=int, default=20_000, help="figure 3")
+    parser.add_argument("--table-readings", type=int, default=10_000_000, help="figure 4")
+    parser.add_argument("--runs", type=int, default=21, help="timed runs per figure 4 line")
+    parser.add_argument("--ecg-hours", type=float, default=24, help="0 leaves the ECG out")
+    arguments = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL", database.DEFAULT_URL)
+    began = time.monotonic()
+    report = Report()
+    try:
+        with tempfile.TemporaryDirectory(prefix="heartmon-bench-") as var_dir:
+            with step(f"Database {url.rsplit('/', 1)[-1]}: dropped, created, migrated"):
+                database.recreate(url)
+                database.configure_django(url, var_dir)
+            ingestion_figures(
+                report, url, readings=arguments.readings, naive=arguments.naive_readings
+            )
+            aggregation_figures(report, total=arguments.table_readings, runs=arguments.runs)
+            if arguments.ecg_hours:
+                report.rows += measured("5. ECG", partial(ecg_figures, arguments.ecg_hours))
+    finally:  # what was measured, even when a later figure failed
+        print(f"\nheartmon bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, ", end="")
+        print(f"{os.cpu_count()} cores, {time.monotonic() - began:.0f} s\n")
+        report.show()
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def show(self) -> None:
+        from bench.ecg import print_table
+
+        print_table([("figure", "value", "ratio to 1 / target"), *self.rows])
+        print("", *self.notes, sep="\n")
+
+
+@contextmanager
+def step(title: str) -> Iterator[None]:
+    print(f"{title} ...", file=sys.stderr, flush=True)
+    began = time.perf_counter()
+    yield
+    print(f"  {time.perf_counter() - began:.1f} s", file=sys.stderr, flush=True)
+
+
+def measured(title: str, measure: Callable[[], T]) -> T:
+    with step(title):
+        return measure()
+
+
+def ingestion_figures(report: Report, url: str, *, readings: int, naive: int) -> None:
+    organization, admin = database.organization_with_admin("Bench Ingestion")
+    cast = database.monitored_devices(organization, admin, INGEST_DEVICES, "ING")
+    per_device = readings // INGEST_DEVICES
+    end = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
+    rows = ingestion.make_readings(cast, per_device=per_device, end=end)
+    batches = ingestion.http_batches(rows)
+    earlier = end - timedelta(seconds=per_device + 1)
+    warmup = ingestion.http_batches(ingestion.make_readings(cast[:4], per_device=2000, end=earlier))
+    count = len(rows)
+
+    ingestion.truncate()
+    seconds = measured(f"1. COPY, {count:,} readings", lambda: ingestion.copy_seconds(url, rows))
+    _check_stored(count)
+    ceiling = count / seconds
+    report.rows.append((f"1. raw psycopg COPY, {count:,} readings", _rate(ceiling), "1.00"))
+    for server in (servers.production(), servers.demo()):
+        with servers.serving(server) as base:
+            ingestion.post_seconds(base, warmup, clients=2)
+            for clients in CLIENTS:
+                ingestion.truncate()
+                seconds = measured(
+                    f"2. HTTP, {server.name}, {clients} client(s)",
+                    partial(ingestion.post_seconds, base, batches, clients=clients),
+                )
+                _check_stored(count)
+                ratio = f"{count / seconds / ceiling:.2f}"
+                if server.name.startswith("production"):
+                    ratio += f" (target >= {INGEST_TARGET:.2f})"
+                report.rows.append(
+                    (f"2. HTTP, {server.name}, {clients} client(s)", _rate(count / seconds), ratio)
+                )
+    ingestion.truncate()
+    seconds = measured(
+        f"3. naive serializer, {naive:,} readings", lambda: ingestion.naive_seconds(rows[:naive])
+    )
+    _check_stored(naive)
+    report.rows.append(
+        (
+            f"3. reference 004's DRF serializer, row by row ({naive:,})",
+            _rate(naive / seconds),
+            f"{naive / seconds / ceiling:.3f}",
+        )
+    )
+    report.notes.append(
+        f"Figure 2: the {count:,} readings of figure 1, posted by {INGEST_DEVICES} devices (device "
+        f"keys) as JSON batches of {ingestion.BATCH:,}; figure 3 saves the first {naive:,}."
+    )
+
+
+def aggregation_figures(report: Report, *, total: int, runs: int) -> None:
+    from heartmon.accounts.roles import Role
+    from heartmon.core.testing import make_user
+
+    organization, admin = database.organization_with_admin("Bench Week")
+    doctor = make_user(organization, "doctor@bench-week.example", Role.DOCTOR)
+    week = database.monitored_devices(organization, admin, aggregation.WEEK_DEVICES, "WEEK")
+    filler_organization, filler_admin = database.organization_with_admin("Bench Filler")
+    filler = database.monitored_devices(
+        filler_organization, filler_admin, aggregation.filler_count(total), "FILL"
+    )
+    week_end = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    ingestion.truncate()
+    count = measured(
+        f"4. {total / 1e6:g} M readings loaded",
+        lambda: aggregation.load(week, filler, week_end=week_end),
+    )
+    day = aggregation.Window([week[0].device], week_end - aggregation.DAY, week_end)
+    seven_days = aggregation.Window(
+        [monitored.device for monitored in week],
+        week_end - aggregation.WEEK_DAYS * aggregation.DAY,
+        week_end,
+    )
+    buckets = len(aggregation.aggregate(day)[0]["aggregated_values"])
+    if buckets != 24 * 60 // aggregation.BUCKET_MINUTES:
+        raise RuntimeError(f"the device-day has {buckets} buckets")
+    token = database.bearer_token(doctor)
+    server = servers.production()
+    with servers.serving(server) as base:
+        for title, window, device, target in (
+            ("one device-day", day, week[0].device, DAY_TARGET),
+            (f"{aggregation.WEEK_DEVICES} devices x 7 days", seven_days, None, ""),
+        ):
+            ways = (
+                ("aggregate_readings()", partial(aggregation.aggregate, window), target),
+                ("its SQL alone", aggregation.run_sql(aggregation.captured_sql(window)), target),
+                (
+                    "GET /readings/aggregate/",
+                    aggregation.get_endpoint(base, token, window, device=device),
+                    "",
+                ),
+            )
+            for how, run, goal in ways:
+                milliseconds = measured(
+                    f"4. {title}, {how}", partial(aggregation.median_ms, run, runs=runs)
+                )
+                report.rows.append(
+                    (f"4. {title}, 5-min buckets: {how}", f"{milliseconds:.1f} ms", goal)
+                )
+    report.notes.append(
+        f"Figure 4: a table of {count / 1e6:.2f} M readings at 1 Hz ({aggregation.WEEK_DEVICES} "
+        f"devices over 7 days, {len(filler)} more over the last day), vacuumed and analysed; "
+        f"medians of {runs} runs; the endpoint through the {server.name} server, audited."
+    )
+
+
+def ecg_figures(hours: float) -> list[Row]:
+    """bench.ecg goes through Django's test client, which needs the test environment."""
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    from bench import ecg
+
+    setup_test_environment()
+    try:
+        return ecg.run(hours=hours)
+    finally:
+        teardown_test_environment()
+
+
+def _check_stored(expected: int) -> None:
+    from heartmon.telemetry.models import Reading
+
+    stored = Reading.objects.count()
+    if stored != expected:
+        raise RuntimeError(f"{stored:,} readings stored, {expected:,} expected")
+
+
+def _rate(per_second: float) -> str:
+    return f"{per_second:,.0f} readings/s"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""The two ways heartmon is served, started as their own processes on the bench database: the
+production REST server (WSGI workers under granian, DEBUG off, persistent database connections)
+and the single-process `make demo` server (uvicorn, Django under ASGI, DEBUG on)."""
+
+import contextlib
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+BIN = Path(sys.executable).parent
+WORKERS = 2  # one per core on the reference machine
+START_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    port: int
+    command: list[str]
+    environment: dict[str, str]
+
+
+def production() -> Server:
+    port = free_port()
+    return Server(
+        name=f"production (granian WSGI, {WORKERS} workers)",
+        port=port,
+        command=[
+            str(BIN / "granian"),
+            "--interface=wsgi",
+            "--host=127.0.0.1",
+            f"--port={port}",
+            f"--workers={WORKERS}",
+            "--no-ws",
+            "heartmon.wsgi:application",
+        ],
+        environment={
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            # WSGI workers keep their connection; under ASGI the README says to keep 0.
+            "DATABASE_URL": f"{os.environ['DATABASE_URL']}?conn_max_age=600",
+            "LOG_LEVEL": "WARNING",
+        },
+    )
+
+
+def demo() -> Server:
+    """What `make demo` runs, on the bench database."""
+    port = free_port()
+    return Server(
+        name="make demo (uvicorn ASGI, 1 process)",
+        port=port,
+        command=[
+            str(BIN / "uvicorn"),
+            "heartmon.asgi:application",
+            "--host=127.0.0.1",
+            f"--port={port}",
+            "--lifespan=off",
+        ],
+        environment={"DEBUG": "1"},
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@contextlib.contextmanager
+def serving(server: Server) -> Iterator[str]:
+    """The server running (its base URL) until the block ends."""
+    environment = {**os.environ, **server.environment}
+    # Output to a file: a pipe nobody reads would fill up and stall the server.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(  # noqa: S603 (our own command line)
+            server.command, env=environment, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            _wait_until_ready(process, server.port, log)
+            yield f"http://127.0.0.1:{server.port}"
+        finally:
+            process.terminate()
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_ready(process: subprocess.Popen[bytes], port: int, log: IO[bytes]) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            output = log.read().decode(errors="replace")
+            raise RuntimeError(f"the server exited at start:\n{output[-2000:]}")
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer /healthz within {START_SECONDS} s")
