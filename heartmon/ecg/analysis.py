@@ -2,9 +2,11 @@
 beats on one lead, store the beats, the summary and one derived heart-rate reading per second.
 
 Status moves pending -> processing -> done or failed. The claim is a conditional update, so of two
-workers handed the same recording only one analyses it. A lead without beats (flat, unplugged) is
-done with a beat count of 0 and quality 0, not failed: the analysis worked and says so; failed
-means the analysis could not run, with a reason that names no patient data.
+workers handed the same recording only one analyses it. A claim older than STALE_CLAIM (its worker
+died: the task is acknowledged late, so the broker hands it out again) may be taken over. A lead
+without beats (flat, unplugged) is done with a beat count of 0 and quality 0, not failed: the
+analysis worked and says so; failed means the analysis could not run, with a reason that names no
+patient data.
 
 Re-analysing is idempotent: the beats file is replaced and the derived readings of the
 recording's device and time span are replaced, never doubled.
@@ -18,6 +20,7 @@ from datetime import timedelta
 import numpy as np
 import zstandard
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from heartmon.audit.models import AuditAction
@@ -31,15 +34,20 @@ from heartmon.telemetry.models import Metric, Reading, Source
 logger = logging.getLogger(__name__)
 
 READ_SECONDS = 600  # the lead is read and converted this much at a time
+STALE_CLAIM = timedelta(minutes=30)  # a day-long recording takes seconds to analyse
 FILES_FAILED = "The recording's stored files could not be read or written."
 UNEXPECTED = "The analysis stopped on an unexpected error; the server log has the details."
 
 
 def analyse_recording(*, recording_id: uuid.UUID | str) -> None:
     """Analyse a pending recording; does nothing when it is not pending (another worker has it,
-    it is analysed already, or it is gone)."""
-    claimed = Recording.objects.filter(pk=recording_id, status=ProcessingStatus.PENDING).update(
-        status=ProcessingStatus.PROCESSING, status_reason=""
+    it is analysed already, or it is gone) unless its claim went stale."""
+    now = timezone.now()
+    claimable = Q(status=ProcessingStatus.PENDING) | Q(
+        status=ProcessingStatus.PROCESSING, claimed_at__lt=now - STALE_CLAIM
+    )
+    claimed = Recording.objects.filter(claimable, pk=recording_id).update(
+        status=ProcessingStatus.PROCESSING, status_reason="", claimed_at=now
     )
     if not claimed:
         return

@@ -75,6 +75,7 @@ class Recording(models.Model):
         max_length=16, choices=ProcessingStatus.choices, default=ProcessingStatus.PENDING
     )
     status_reason = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # when analysis last started
     beat_count = models.PositiveIntegerField(null=True, blank=True)
     mean_hr = models.FloatField(null=True, blank=True)
     min_hr = models.FloatField(null=True, blank=True)

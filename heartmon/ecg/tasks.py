@@ -6,7 +6,8 @@ from celery import shared_task
 from heartmon.ecg.analysis import analyse_recording
 
 
-@shared_task
+# Acknowledged after it ran, so a worker that dies mid-analysis leaves the task to another.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def process_recording(recording_id: str) -> None:
     """Detect beats, summarise and derive heart rate for one recording."""
     analyse_recording(recording_id=recording_id)

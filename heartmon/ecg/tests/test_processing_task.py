@@ -216,3 +216,27 @@ def test_two_workers_given_one_recording_analyse_it_once(recording, attempt) -> 
 )
 def test_lead_ii_is_analysed_when_there_is_one(leads, chosen) -> None:
     assert analysis_lead(leads) == chosen
+
+
+def test_a_claim_whose_worker_died_is_taken_over_after_a_while(recording) -> None:
+    Recording.objects.filter(pk=recording.pk).update(
+        status=ProcessingStatus.PROCESSING, claimed_at=NOW - timedelta(hours=1)
+    )
+
+    analyse_recording(recording_id=recording.pk)
+
+    recording.refresh_from_db()
+    assert recording.status == ProcessingStatus.DONE
+    assert recording.claimed_at == NOW
+
+
+def test_a_fresh_claim_is_left_to_its_worker(recording) -> None:
+    Recording.objects.filter(pk=recording.pk).update(
+        status=ProcessingStatus.PROCESSING, claimed_at=NOW - timedelta(minutes=5)
+    )
+
+    analyse_recording(recording_id=recording.pk)
+
+    recording.refresh_from_db()
+    assert recording.status == ProcessingStatus.PROCESSING
+    assert recording.beat_count is None
