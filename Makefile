@@ -42,7 +42,7 @@ demo: $(INSTALLED)
 	        --url http://$(HOST):$(PORT) --progress lines & \
 	    sim=$$!; trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	fi; \
-	$(BIN)/uvicorn heartmon.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+	$(BIN)/uvicorn heartmon.asgi:application --host $(HOST) --port $(PORT) --lifespan off --no-access-log
 
 test: $(INSTALLED)
 	$(BIN)/pytest $(PYTEST_ARGS)
