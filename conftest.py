@@ -4,7 +4,10 @@ from rest_framework.test import APIClient
 
 from heartmon.accounts.models import Organization, User
 from heartmon.accounts.roles import Role
+from heartmon.clinic.models import Patient
 from heartmon.core.testing import client_for, make_user
+from heartmon.devices.models import Device
+from heartmon.devices.services.keys import create_key
 
 
 @pytest.fixture(autouse=True)
@@ -60,3 +63,53 @@ def as_bob(bob) -> APIClient:
 @pytest.fixture
 def as_charlie(charlie) -> APIClient:
     return client_for(charlie)
+
+
+@pytest.fixture
+def tess(org_a) -> User:
+    """A technician of org A: runs devices, sees no clinical data."""
+    return make_user(org_a, "tess@stmary.example", Role.TECHNICIAN)
+
+
+@pytest.fixture
+def as_tess(tess) -> APIClient:
+    return client_for(tess)
+
+
+@pytest.fixture
+def sam(org_a) -> User:
+    """A staff member of org A: admits and registers, enters readings, reads no signals."""
+    return make_user(org_a, "sam@stmary.example", Role.STAFF)
+
+
+@pytest.fixture
+def as_sam(sam) -> APIClient:
+    return client_for(sam)
+
+
+@pytest.fixture
+def device(org_a) -> Device:
+    return Device.objects.create(
+        organization=org_a, serial_number="HM-0001", model="HM-3L", lead_count=3
+    )
+
+
+@pytest.fixture
+def patient(org_a) -> Patient:
+    return Patient.objects.create(
+        organization=org_a, patient_number="P-1", given_name="Ada", family_name="Byron"
+    )
+
+
+@pytest.fixture
+def device_key(device, alice) -> str:
+    """The plaintext of a key of `device`."""
+    return create_key(device=device, name="factory", actor=alice)[1]
+
+
+@pytest.fixture
+def as_device(device_key) -> APIClient:
+    """A client that authenticates as `device` with its key."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Device {device_key}")
+    return client

@@ -1,15 +1,13 @@
-"""The ECG cast: a 3-lead device assigned to a patient, its key, a doctor, a technician, a staff
-member; files in temporary folders; upload files built from a slice of MIT-BIH record 100."""
+"""The ECG cast beside the root one: the 3-lead device assigned to the patient, a doctor; files in
+temporary folders; upload files built from a slice of MIT-BIH record 100."""
 
 import pytest
 from rest_framework.test import APIClient
 
 from heartmon.accounts.roles import Role
-from heartmon.clinic.models import Patient
 from heartmon.core.testing import client_for, make_user
 from heartmon.devices.models import Device
 from heartmon.devices.services.assignments import assign_device
-from heartmon.devices.services.keys import create_key
 from heartmon.ecg.models import Recording
 from heartmon.ecg.tests import signals
 
@@ -32,37 +30,12 @@ def as_doris(doris) -> APIClient:
 
 
 @pytest.fixture
-def as_tess(org_a) -> APIClient:
-    return client_for(make_user(org_a, "tess@stmary.example", Role.TECHNICIAN))
-
-
-@pytest.fixture
-def as_sam(org_a) -> APIClient:
-    return client_for(make_user(org_a, "sam@stmary.example", Role.STAFF))
-
-
-@pytest.fixture
-def patient(org_a) -> Patient:
-    return Patient.objects.create(
-        organization=org_a, patient_number="P-1", given_name="Ada", family_name="Byron"
-    )
-
-
-@pytest.fixture
 def device(org_a, patient, alice) -> Device:
     device = Device.objects.create(
         organization=org_a, serial_number="HM-0001", model="HM-3L", lead_count=3
     )
     assign_device(device=device, patient=patient, actor=alice)
     return device
-
-
-@pytest.fixture
-def as_device(device, alice) -> APIClient:
-    client = APIClient()
-    key = create_key(device=device, name="factory", actor=alice)[1]
-    client.credentials(HTTP_AUTHORIZATION=f"Device {key}")
-    return client
 
 
 @pytest.fixture
