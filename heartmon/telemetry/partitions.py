@@ -12,6 +12,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 TABLE = "telemetry_reading"
 DEFAULT_PARTITION = f"{TABLE}_default"
+MINUTES = f"{TABLE}_minute"  # the per-minute rollup (migration 0002)
 MONTHS_AHEAD = 3
 
 
@@ -106,15 +107,21 @@ def maintain(
 
 
 def _apply_retention(cutoff: date, report: MaintenanceReport, conn: BaseDatabaseWrapper) -> None:
-    """Drop whole months that ended before the cutoff; delete older rows from the default."""
+    """Drop whole months that ended before the cutoff; delete older rows from the default, and
+    the per-minute rollup of every reading now gone: all before the cutoff, or before the oldest
+    month kept if it began earlier (those partition drops and direct deletes fire no trigger)."""
+    kept_from = cutoff
     with conn.cursor() as cursor:
-        for name, (_, end) in sorted(existing_partitions(conn).items()):
+        for name, (start, end) in sorted(existing_partitions(conn).items()):
             if end <= cutoff:
                 cursor.execute(f"DROP TABLE {name}")
                 report.dropped.append(name)
+            else:
+                kept_from = min(kept_from, start)
         purge = f"DELETE FROM {DEFAULT_PARTITION} WHERE recorded_at < %s"  # noqa: S608 (constant)
         cursor.execute(purge, [_utc(cutoff)])
         report.purged_from_default = cursor.rowcount
+        cursor.execute(f"DELETE FROM {MINUTES} WHERE minute < %s", [_utc(kept_from)])  # noqa: S608
 
 
 def _utc(day: date) -> datetime:

@@ -44,9 +44,7 @@ class AggregateView(ReadingsAccess):
         services.record_readings_read(
             AuditAction.READINGS_AGGREGATED,
             request=request,
-            patient_ids=aggregation.readings.order_by()
-            .values_list("patient_id", flat=True)
-            .distinct(),
+            patient_ids=aggregation.window.patient_ids(),
             device_ids=[entry["device_id"] for entry in aggregation.data],
         )
         return Response({"data": aggregation.data})
