@@ -1,10 +1,13 @@
-"""Reading batches, the hot path: parse with orjson, validate item by item in one tight loop (no
-serializer per item), resolve devices and patients in one query each, store with one COPY
-(PostgreSQL) or one bulk_create (SQLite). HTTP, MQTT and ECG processing all store through here.
+"""Reading batches, the hot path: parse with orjson, validate a device's batch column by column,
+store with one COPY (PostgreSQL) or one bulk_create (SQLite). HTTP, MQTT and ECG processing all
+store through here.
 
 Items come in our shape {metric, value, recorded_at, device?, patient?} or, unchanged, in
 reference 004's {timestamp, reading, device_id, customer_id} (metric `generic` unless given).
-A rejected item never stops the others unless the caller asks for an atomic batch.
+A device's batch whose items are all valid is checked a column at a time, about a tenth of the
+cost of checking items one by one. Any other batch (a person's, or one with an invalid item) is
+checked item by item, resolving devices and patients in one query each, so that every rejected
+item says why; a rejected item never stops the others unless the caller asks for an atomic batch.
 """
 
 import math
@@ -12,6 +15,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import repeat
 from typing import Any, NamedTuple
 
 import orjson
@@ -40,6 +44,10 @@ COLUMNS = ("device_id", "patient_id", "metric", "value", "recorded_at", "receive
 COPY_TYPES = ["uuid", "uuid", "varchar", "float8", "timestamptz", "timestamptz", "varchar"]
 
 
+# What store_readings takes: device, patient, metric, value, recorded_at.
+Row = tuple[uuid.UUID, uuid.UUID | None, str, float, datetime]
+
+
 class ReadingRow(NamedTuple):
     device_id: uuid.UUID
     patient_id: uuid.UUID | None
@@ -53,7 +61,8 @@ class IngestResult:
     stored: int = 0
     duplicates: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)  # {"index", "errors"}
-    patient_ids: set[uuid.UUID] = field(default_factory=set)  # of the accepted items, for audit
+    # Of a person's accepted items, for the audit (a device's batches are not audited).
+    patient_ids: set[uuid.UUID] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, Any]:
         return {"stored": self.stored, "duplicates": self.duplicates, "rejected": self.rejected}
@@ -194,25 +203,152 @@ def ingest_batch(
     """
     latest = timezone.now() + FUTURE_LEEWAY
     result = IngestResult()
+    rows = _clean_device_rows(items, sender=sender, latest=latest) if sender is not None else None
+    if rows is None:
+        rows, result.rejected = _rows_item_by_item(items, sender=sender, actor=actor, latest=latest)
+    if atomic and result.rejected:
+        raise InvalidInput(
+            f"{len(result.rejected)} of {len(items)} readings are invalid; nothing was stored.",
+            code="invalid_readings",
+            extensions={"rejected": result.rejected},
+        )
+    if sender is None:
+        result.patient_ids = {row[1] for row in rows if row[1] is not None}
+    source = Source.DEVICE if sender is not None else Source.MANUAL
+    result.stored = store_readings(rows, source=source)
+    result.duplicates = len(rows) - result.stored
+    if sender is not None:
+        _mark_seen(sender)
+    return result
+
+
+def _clean_device_rows(
+    items: Sequence[Any], *, sender: Device, latest: datetime
+) -> list[Row] | None:
+    """A device's batch as rows, checked a column at a time, when every item is valid, all in one
+    shape, and names no patient (the common case); else None, and the batch is checked item by
+    item. Accepts only what `_read_item` and `_resolve` accept, with the same values."""
+    if not items or not sender.is_active or set(map(type, items)) != {dict}:
+        return None
+    reference = _is_reference(items[0])
+    if any(_is_reference(item) is not reference for item in items):
+        return None
+    value_field, time_field, names = (
+        ("reading", "timestamp", REFERENCE_FIELDS)
+        if reference
+        else ("value", "recorded_at", OWN_FIELDS)
+    )
+    metric_default = Metric.GENERIC.value if reference else None
+    try:
+        metrics = [item.get("metric", metric_default) for item in items]
+        values = _checked_values(metrics, [item[value_field] for item in items])
+        moments = _checked_moments([item[time_field] for item in items], latest=latest)
+    except KeyError:  # a value or time missing
+        return None
+    if values is None or moments is None or not _names_only(items, names, sender=sender):
+        return None
+    patient_id = _current_patients([sender]).get(sender.pk)
+    return list(zip(repeat(sender.pk), repeat(patient_id), metrics, values, moments))
+
+
+def _is_reference(item: dict[str, Any]) -> bool:
+    return "reading" in item or "timestamp" in item
+
+
+def _checked_values(metrics: list[Any], values: list[Any]) -> list[float] | None:
+    """The values as floats when every metric is known and every value a finite number within its
+    metric's bounds; else None."""
+    if set(map(type, metrics)) != {str}:
+        return None
+    named = set(metrics)
+    if not named <= BOUNDS.keys():
+        return None
+    kinds = set(map(type, values))
+    if not kinds <= {int, float}:  # bool is a type of its own, so refused too
+        return None
+    if int in kinds:
+        values = list(map(float, values))
+    if not math.isfinite(sum(values)):  # any inf or nan (a sum too large only costs the slow way)
+        return None
+    for metric in named:
+        bounds = BOUNDS[metric]
+        if bounds is None:
+            continue
+        own = (
+            values
+            if len(named) == 1
+            else [value for name, value in zip(metrics, values, strict=True) if name == metric]
+        )
+        if min(own) < bounds[0] or max(own) > bounds[1]:
+            return None
+    return values
+
+
+def _checked_moments(times: list[Any], *, latest: datetime) -> list[datetime] | None:
+    """The times when every one is a time from 2000 to `latest` (see `check_time`); else None."""
+    try:
+        if set(map(type, times)) == {str}:
+            moments = list(map(datetime.fromisoformat, times))
+            if any(moment.tzinfo is None for moment in moments):
+                moments = [
+                    moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+                    for moment in moments
+                ]
+        else:
+            moments = list(map(parse_timestamp, times))
+    except ValueError:
+        return None
+    if min(moments) < EARLIEST or max(moments) > latest:
+        return None
+    return moments
+
+
+def _names_only(
+    items: Sequence[dict[str, Any]], names: tuple[str, str, str], *, sender: Device
+) -> bool:
+    """Whether the items name no patient, and no device or organization but the sender's."""
+    device_field, patient_field, customer_field = names
+    try:
+        devices = {item.get(device_field) for item in items}
+        patients = {item.get(patient_field) for item in items}
+        customers = {item.get(customer_field) for item in items}
+    except TypeError:  # an unhashable id, which _read_item refuses
+        return False
+    return (
+        patients == {None}
+        and all(key is None or _is_id_of(key, sender.pk) for key in devices)
+        and all(key is None or _is_id_of(key, sender.organization_id) for key in customers)
+    )
+
+
+def _is_id_of(key: Any, pk: uuid.UUID) -> bool:
+    return isinstance(key, str) and _uuid_or_none(key) == pk
+
+
+def _rows_item_by_item(
+    items: Sequence[Any], *, sender: Device | None, actor: Any, latest: datetime
+) -> tuple[list[Row], list[dict[str, Any]]]:
+    """The valid items as rows, and the others' rejections ({"index", "errors"}) in order."""
+    rejected: list[dict[str, Any]] = []
     checked: list[_Item] = []
     for index, raw in enumerate(items):
         item = _read_item(index, raw, latest=latest)
         if isinstance(item, _Item):
             checked.append(item)
         else:
-            result.rejected.append({"index": index, "errors": item})
+            rejected.append({"index": index, "errors": item})
     devices = _devices_for(checked, sender=sender, actor=actor)
     patients = _patients_for(checked, devices)
     current = _current_patients(devices.values())
-    rows: list[ReadingRow] = []
+    rows: list[Row] = []
     for item in checked:
         resolved = _resolve(item, sender=sender, devices=devices, patients=patients)
         if isinstance(resolved, dict):
-            result.rejected.append({"index": item.index, "errors": resolved})
+            rejected.append({"index": item.index, "errors": resolved})
             continue
         device, patient_id = resolved
         rows.append(
-            ReadingRow(
+            (
                 device.pk,
                 patient_id or current.get(device.pk),
                 item.metric,
@@ -220,20 +356,8 @@ def ingest_batch(
                 item.recorded_at,
             )
         )
-    result.rejected.sort(key=lambda rejection: rejection["index"])
-    if atomic and result.rejected:
-        raise InvalidInput(
-            f"{len(result.rejected)} of {len(items)} readings are invalid; nothing was stored.",
-            code="invalid_readings",
-            extensions={"rejected": result.rejected},
-        )
-    result.patient_ids = {row.patient_id for row in rows if row.patient_id is not None}
-    source = Source.DEVICE if sender is not None else Source.MANUAL
-    result.stored = store_readings(rows, source=source)
-    result.duplicates = len(rows) - result.stored
-    if sender is not None:
-        _mark_seen(sender)
-    return result
+    rejected.sort(key=lambda rejection: rejection["index"])
+    return rows, rejected
 
 
 def _devices_for(items: list[_Item], *, sender: Device | None, actor: Any) -> dict[str, Device]:
@@ -298,21 +422,23 @@ def _find(found: dict[str, Any], key: str) -> Any:
     return found.get(str(parsed)) if parsed is not None else None
 
 
-def store_readings(rows: Sequence[ReadingRow], *, source: str) -> int:
-    """Store rows, skipping any already stored for (device, metric, recorded_at); returns how
-    many were new. Durable when the surrounding transaction (if any) commits."""
+def store_readings(rows: Sequence[Row], *, source: str) -> int:
+    """Store rows (ReadingRow or plain tuples in its order), skipping any already stored for
+    (device, metric, recorded_at); returns how many were new. Durable when the surrounding
+    transaction (if any) commits."""
     if not rows:
         return 0
     received_at = timezone.now()
+    if connection.vendor == "postgresql":
+        return _copy(rows, received_at=received_at, source=source)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            return _copy(rows, received_at=received_at, source=source)
         return _bulk_create(rows, received_at=received_at, source=source)
 
 
-def _copy(rows: Sequence[ReadingRow], *, received_at: datetime, source: str) -> int:
-    """One COPY straight into the table inside a savepoint; when it meets a reading stored
-    before, COPY into a temporary table and insert what is new (twice the cost, so only then)."""
+def _copy(rows: Sequence[Row], *, received_at: datetime, source: str) -> int:
+    """One COPY straight into the table (in a transaction of its own, or a savepoint inside the
+    caller's); when it meets a reading stored before, COPY into a temporary table and insert what
+    is new (twice the cost, so only then)."""
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             _copy_into(cursor.cursor, Reading._meta.db_table, rows, received_at, source)
@@ -320,7 +446,7 @@ def _copy(rows: Sequence[ReadingRow], *, received_at: datetime, source: str) -> 
     except psycopg.errors.UniqueViolation:
         pass
     columns = ", ".join(COLUMNS)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE IF NOT EXISTS telemetry_reading_batch AS "  # noqa: S608
             f"SELECT {columns} FROM {Reading._meta.db_table} WITH NO DATA"
@@ -336,15 +462,16 @@ def _copy(rows: Sequence[ReadingRow], *, received_at: datetime, source: str) -> 
 
 
 def _copy_into(
-    cursor: Any, table: str, rows: Sequence[ReadingRow], received_at: datetime, source: str
+    cursor: Any, table: str, rows: Sequence[Row], received_at: datetime, source: str
 ) -> None:
+    tail = (received_at, source)
     with cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(COPY_TYPES)
         for row in rows:
-            copy.write_row((*row, received_at, source))
+            copy.write_row(row + tail)
 
 
-def _bulk_create(rows: Sequence[ReadingRow], *, received_at: datetime, source: str) -> int:
+def _bulk_create(rows: Sequence[Row], *, received_at: datetime, source: str) -> int:
     """SQLite: one bulk_create ignoring conflicts; total_changes() tells how many were new."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT total_changes()")
@@ -352,15 +479,15 @@ def _bulk_create(rows: Sequence[ReadingRow], *, received_at: datetime, source: s
         Reading.objects.bulk_create(
             (
                 Reading(
-                    device_id=row.device_id,
-                    patient_id=row.patient_id,
-                    metric=row.metric,
-                    value=row.value,
-                    recorded_at=row.recorded_at,
+                    device_id=device_id,
+                    patient_id=patient_id,
+                    metric=metric,
+                    value=value,
+                    recorded_at=recorded_at,
                     received_at=received_at,
                     source=source,
                 )
-                for row in rows
+                for device_id, patient_id, metric, value, recorded_at in rows
             ),
             ignore_conflicts=True,
             batch_size=2000,
