@@ -45,8 +45,9 @@ def filler_count(total: int) -> int:
 
 def load(week: Sequence[Monitored], filler: Sequence[Monitored], *, week_end: datetime) -> int:
     """1 Hz readings: the week devices over the 7 days before `week_end`, the filler devices over
-    its last day; then VACUUM ANALYZE, as autovacuum would leave a table in service (the
-    visibility map lets the aggregate read the covering index alone). Returns the row count."""
+    its last day; then VACUUM ANALYZE of the readings and their per-minute rollup, as autovacuum
+    would leave tables in service (the visibility map lets the aggregate read a covering index
+    alone). Returns the row count."""
     from django.db import connection
 
     week_start = week_end - WEEK_DAYS * DAY
@@ -58,7 +59,7 @@ def load(week: Sequence[Monitored], filler: Sequence[Monitored], *, week_end: da
             cursor.execute(INSERT_DAY, [monitored.device.pk, monitored.patient.pk, day, day + DAY])
             _progress(f"loading readings: {done * READINGS_PER_DAY / 1e6:.1f} M")
         _progress("VACUUM ANALYZE (as autovacuum would)")
-        cursor.execute("VACUUM (ANALYZE) telemetry_reading")
+        cursor.execute("VACUUM (ANALYZE) telemetry_reading, telemetry_reading_minute")
         cursor.execute("SELECT count(*) FROM telemetry_reading")
         count: int = cursor.fetchone()[0]
     sys.stderr.write("\n")

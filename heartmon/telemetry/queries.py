@@ -101,6 +101,7 @@ class BucketStart(Func):
         return sql, (origin, *params, origin, seconds, seconds)
 
 
+_STAT_COLUMNS = tuple(f"stat_{name}" for name in STATS)
 _STAT_EXPRESSIONS = {
     "mean": Avg("value"),
     "min": Min("value"),
@@ -117,15 +118,18 @@ class ReadingsWindow:
 
     def buckets(
         self, *, origin: datetime, size: timedelta, stats: Sequence[str]
-    ) -> Iterable[dict[str, Any]]:
-        """Rows of device_id, bucket and `stat_<name>` for each of `stats`."""
-        return cast(
+    ) -> list[dict[str, Any]]:
+        """Rows of device_id, bucket and `stat_<name>` for each of `stats`, in that order."""
+        grouped = cast(
             Iterable[dict[str, Any]],
             self.readings.annotate(bucket=BucketStart(origin=origin, size=size))
             .values("device_id", "bucket")
             .annotate(**{f"stat_{name}": _STAT_EXPRESSIONS[name] for name in stats})
             .order_by(),
         )
+        # Sorting the buckets here rather than in SQL lets PostgreSQL hash-aggregate the
+        # index-only scan instead of sorting every reading by its bucket.
+        return sorted(grouped, key=itemgetter("device_id", "bucket"))
 
     def patient_ids(self) -> list[uuid.UUID | None]:
         return list(self.readings.order_by().values_list("patient_id", flat=True).distinct())
@@ -174,19 +178,27 @@ class MinutesWindow:
 
     def buckets(
         self, *, origin: datetime, size: timedelta, stats: Sequence[str]
-    ) -> Iterable[dict[str, Any]]:
-        """Rows of device_id, bucket and `stat_<name>` for every statistic."""
+    ) -> list[dict[str, Any]]:
+        """Rows of device_id, bucket and `stat_<name>` for every statistic, in that order."""
         params: dict[str, Any] = {**self.params, "size": size, "origin": origin}
         with connection.cursor() as cursor:
+            # Buckets as UTC times without a zone: Django's loader of zoned times costs 2.5 µs a
+            # row, half the query's time for a week of 10 devices.
             cursor.execute(
-                "SELECT device_id, date_bin(%(size)s, minute, %(origin)s), "  # noqa: S608 (constant)
+                "SELECT device_id, timezone('UTC', date_bin(%(size)s, minute, %(origin)s)), "  # noqa: S608 (constant)
                 f"sum(total) / sum(n), min(low), max(high), sum(n) FROM ({self.parts}) AS parts "
-                "GROUP BY 1, 2",
+                "GROUP BY 1, 2 ORDER BY 1, 2",
                 params,
             )
             rows = cursor.fetchall()
-        names = ("device_id", "bucket", *(f"stat_{name}" for name in STATS))
-        return [dict(zip(names, row, strict=True)) for row in rows]
+        return [
+            {
+                "device_id": device_id,
+                "bucket": bucket.replace(tzinfo=UTC),
+                **dict(zip(_STAT_COLUMNS, stats_of_bucket, strict=True)),
+            }
+            for device_id, bucket, *stats_of_bucket in rows
+        ]
 
     def patient_ids(self) -> list[uuid.UUID | None]:
         with connection.cursor() as cursor:
@@ -245,12 +257,7 @@ def aggregate_readings(
             )
         )
     extra = [name for name in stats if name != "mean"]
-    # Sorting the buckets here rather than in SQL lets PostgreSQL hash-aggregate the index-only
-    # scan instead of sorting every reading by its bucket.
-    rows = sorted(
-        window.buckets(origin=start, size=size, stats=("mean", *extra)),
-        key=itemgetter("device_id", "bucket"),
-    )
+    rows = window.buckets(origin=start, size=size, stats=("mean", *extra))
     data = [
         {
             "device_id": str(device_id),
