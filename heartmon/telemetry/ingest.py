@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from itertools import repeat
 from typing import Any, NamedTuple
 
@@ -247,7 +248,7 @@ def _clean_device_rows(
         return None
     if values is None or moments is None or not _names_only(items, names, sender=sender):
         return None
-    patient_id = _current_patients([sender]).get(sender.pk)
+    patient_id = _current_patient(sender)
     return list(zip(repeat(sender.pk), repeat(patient_id), metrics, values, moments))
 
 
@@ -383,6 +384,26 @@ def _current_patients(devices: Iterable[Device]) -> dict[uuid.UUID, uuid.UUID]:
     """Each device's patient now, from its open assignment."""
     assignments = DeviceAssignment.objects.open().filter(device__in=list(devices))
     return dict(assignments.values_list("device_id", "patient_id"))
+
+
+def _current_patient(device: Device) -> uuid.UUID | None:
+    """One device's patient now, as `_current_patients` finds it, by SQL the ORM compiles once per
+    process: compiling takes several times longer than running it, and every batch asks."""
+    device_id = DeviceAssignment._meta.get_field("device").get_db_prep_value(device.pk, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_current_patient_sql(), [device_id])
+        row = cursor.fetchone()
+    return None if row is None else Patient._meta.pk.to_python(row[0])
+
+
+@cache
+def _current_patient_sql() -> str:
+    probe = uuid.UUID(int=0)
+    assignment = DeviceAssignment.objects.open().filter(device_id=probe).values_list("patient_id")
+    sql, params = assignment.query.sql_with_params()
+    if len(params) != 1:  # the device id, then passed on each call
+        raise RuntimeError(f"Unexpected parameters for the current patient: {params!r}")
+    return sql
 
 
 def _resolve(
