@@ -181,7 +181,8 @@ class AggregateQuerySerializer(serializers.Serializer[None]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs.setdefault("end", timezone.now())
-        attrs.setdefault("start", attrs["end"] - DEFAULT_SPAN)
+        # On a whole minute, so that PostgreSQL answers the default window from the rollup.
+        attrs.setdefault("start", (attrs["end"] - DEFAULT_SPAN).replace(second=0, microsecond=0))
         try:
             check_window(attrs["start"], attrs["end"])
         except ValueError as exc:

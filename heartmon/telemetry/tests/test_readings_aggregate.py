@@ -143,6 +143,19 @@ def test_the_window_defaults_to_the_last_24_hours(as_bob, device):
     ]
 
 
+def test_the_default_window_starts_on_a_whole_minute(as_bob, device, time_machine):
+    time_machine.move_to(NOW + timedelta(seconds=42.5), tick=False)
+    seed(device, values=(50,), start=NOW - timedelta(hours=24))
+
+    entry = data(as_bob.get(URL, {"bucket_minutes": 60}))[0]
+
+    assert (entry["from"], entry["to"]) == (
+        "2026-11-19T12:00:00+00:00",
+        "2026-11-20T12:00:42.500000+00:00",
+    )
+    assert entry["aggregated_values"] == [{"from": "2026-11-19T12:00:00+00:00", "value": 50.0}]
+
+
 def test_dates_cover_whole_days(as_bob, device):
     seed(device, values=(60, 80), start=T0 - timedelta(days=1), step=timedelta(hours=14))
 

@@ -18,7 +18,7 @@ class AggregateView(ReadingsAccess):
         summary="Per device: mean (and min, max, count) of each time bucket in a window",
         description=(
             "Reference 004's shape. One metric (heart_rate by default; 004's readings are "
-            "`generic`); the window defaults to the 24 hours before `end`, which defaults to now; "
+            "`generic`); `end` defaults to now, `start` to 24 hours before it (on the minute); "
             "buckets are aligned on `start`, empty buckets and devices without readings are left "
             "out. At most 100,000 buckets (window / bucket x devices in scope). Audited."
         ),
