@@ -232,7 +232,7 @@ def _clean_device_rows(
     if not items or not sender.is_active or set(map(type, items)) != {dict}:
         return None
     reference = _is_reference(items[0])
-    if any(_is_reference(item) is not reference for item in items):
+    if any(_is_reference(item) != reference for item in items):
         return None
     value_field, time_field, names = (
         ("reading", "timestamp", REFERENCE_FIELDS)
