@@ -4,6 +4,7 @@ counted, on SQLite (bulk_create) and PostgreSQL (COPY, then the upsert fallback)
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import transaction
 
 from heartmon.telemetry.ingest import ReadingRow, ingest_batch, store_readings
 from heartmon.telemetry.models import Metric, Reading, Source
@@ -45,6 +46,19 @@ def test_a_resent_batch_stores_nothing_twice(device, patient):
 @pytest.mark.django_db
 def test_a_batch_overlapping_stored_data_keeps_only_the_new_rows(device, patient):
     store_readings(_rows(device, patient, 100), source=Source.DEVICE)
+
+    stored = store_readings(
+        _rows(device, patient, 150, start=T0 + timedelta(seconds=50)), source=Source.DEVICE
+    )
+
+    assert stored == 100
+    assert Reading.objects.count() == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_any_transaction_an_overlapping_batch_keeps_only_the_new_rows(device, patient):
+    store_readings(_rows(device, patient, 100), source=Source.DEVICE)
+    assert not transaction.get_connection().in_atomic_block  # as a device's request stores
 
     stored = store_readings(
         _rows(device, patient, 150, start=T0 + timedelta(seconds=50)), source=Source.DEVICE
