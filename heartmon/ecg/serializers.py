@@ -18,7 +18,8 @@ from heartmon.ecg.formats.base import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, lead_nam
 from heartmon.ecg.models import Recording, RecordingFormat, RecordingKind
 from heartmon.ecg.services import FUTURE_LEEWAY
 from heartmon.ecg.windows import MIN_POINTS
-from heartmon.telemetry.ingest import check_time, parse_timestamp
+from heartmon.telemetry.ingest import check_time
+from heartmon.telemetry.queries import parse_moment
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 MAX_POINTS = 100_000
@@ -35,12 +36,6 @@ def _moment(data: Any) -> Any:
     return float(text) if _NUMBER.fullmatch(text) else text
 
 
-def parse_moment(data: Any) -> datetime:
-    """ISO 8601 or epoch seconds or milliseconds, from a form or a query string; raises
-    ValueError with the message to show."""
-    return parse_timestamp(_moment(data))
-
-
 @extend_schema_field(OpenApiTypes.DATETIME)
 class TimeField(serializers.Field):
     """A moment as ISO 8601 or epoch seconds or milliseconds."""
@@ -51,7 +46,7 @@ class TimeField(serializers.Field):
 
     def to_internal_value(self, data: Any) -> datetime:
         try:
-            return parse_moment(data)
+            return parse_moment(str(data), edge="start")
         except ValueError as exc:
             raise serializers.ValidationError(str(exc)) from exc
 
