@@ -40,6 +40,9 @@ BOUNDS: dict[str, tuple[float, float] | None] = {
 }
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 FUTURE_LEEWAY = timedelta(minutes=5)
+# Generous: a reference-004 item is ~150 bytes; a body larger than a full batch of these is
+# refused unread (HTTP and MQTT).
+MAX_BYTES_PER_ITEM = 1024
 EPOCH_MS_FROM = 100_000_000_000  # a larger epoch number is milliseconds (seconds: year 5138)
 COLUMNS = ("device_id", "patient_id", "metric", "value", "recorded_at", "received_at", "source")
 COPY_TYPES = ["uuid", "uuid", "varchar", "float8", "timestamptz", "timestamptz", "varchar"]

@@ -35,8 +35,7 @@ from django.db import DatabaseError, InterfaceError, close_old_connections
 
 from heartmon.core.errors import DomainError, InvalidInput, PayloadTooLarge, problem_body
 from heartmon.devices.authentication import IsActiveDevice, KeyMatchesDevice, KeyRefused, use_key
-from heartmon.telemetry.ingest import ingest_batch
-from heartmon.telemetry.views.readings import MAX_BYTES_PER_ITEM
+from heartmon.telemetry.ingest import MAX_BYTES_PER_ITEM, ingest_batch
 
 logger = logging.getLogger(__name__)
 

@@ -27,14 +27,11 @@ from heartmon.core.schema import problems
 from heartmon.telemetry import serializers as s
 from heartmon.telemetry import services
 from heartmon.telemetry.filters import ReadingFilter
-from heartmon.telemetry.ingest import ingest_batch, parse_batch
+from heartmon.telemetry.ingest import MAX_BYTES_PER_ITEM, ingest_batch, parse_batch
 from heartmon.telemetry.models import Reading
 from heartmon.telemetry.pagination import ReadingPagination, ordering_of
 from heartmon.telemetry.queries import readings_csv
 from heartmon.telemetry.views.access import ReadingsAccess, sending_device
-
-# Generous: a reference-004 item is ~150 bytes; anything larger is refused unread.
-MAX_BYTES_PER_ITEM = 1024
 
 
 class CSVRenderer(BaseRenderer):
