@@ -27,7 +27,7 @@ import wfdb
 from scipy import signal
 from wfdb import processing
 
-from heartmon.ecg.processing import analyse
+from heartmon.ecg.detector import analyse
 
 LEADS = ["I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"]
 # How much of MLII and of V5 each lead takes (a rough stand-in for real lead geometry).
@@ -167,8 +167,8 @@ def _stored_bytes(recording: Any) -> int:
 
 def _analyse(recording: Any) -> float:
     """Seconds the analysis of the recording takes."""
-    from heartmon.ecg.analysis import analyse_recording
     from heartmon.ecg.models import ProcessingStatus
+    from heartmon.ecg.services.analysis import analyse_recording
 
     began = time.perf_counter()
     analyse_recording(recording_id=recording.pk)

@@ -16,7 +16,7 @@ from heartmon.ecg.exports import EXPORT_FORMATS
 from heartmon.ecg.formats import FormatError
 from heartmon.ecg.formats.base import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, lead_names
 from heartmon.ecg.models import Recording, RecordingFormat, RecordingKind
-from heartmon.ecg.services import FUTURE_LEEWAY
+from heartmon.ecg.services.recordings import FUTURE_LEEWAY
 from heartmon.ecg.windows import MIN_POINTS
 from heartmon.telemetry.ingest import check_time
 from heartmon.telemetry.queries import parse_moment

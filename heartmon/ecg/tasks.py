@@ -3,7 +3,7 @@ analysis service; runs in-process when no broker is configured)."""
 
 from celery import shared_task
 
-from heartmon.ecg.analysis import analyse_recording
+from heartmon.ecg.services.analysis import analyse_recording
 
 
 # Acknowledged after it ran, so a worker that dies mid-analysis leaves the task to another.

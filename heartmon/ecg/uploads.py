@@ -5,7 +5,7 @@ from typing import Any
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import HttpRequest
 
-from heartmon.ecg.services import refuse_if_too_large
+from heartmon.ecg.services.recordings import refuse_if_too_large
 
 
 class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):

@@ -31,12 +31,13 @@ from heartmon.audit.services import record_event
 from heartmon.core.errors import InvalidInput
 from heartmon.core.schema import problems
 from heartmon.devices.authentication import DeviceAuthentication, DevicePrincipal
-from heartmon.ecg import exports, queries, services, uploads, windows
+from heartmon.ecg import exports, responses, uploads, windows
 from heartmon.ecg import serializers as s
 from heartmon.ecg.filters import RecordingFilter
 from heartmon.ecg.formats import Upload
 from heartmon.ecg.models import Recording
 from heartmon.ecg.renderers import FileNegotiation, Int16Renderer, OrjsonRenderer
+from heartmon.ecg.services import recordings
 
 
 class ActiveDeviceOrRole(BasePermission):
@@ -185,8 +186,8 @@ class RecordingViewSet(
         data = s.RecordingUploadSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        recording = services.upload_recording(
-            facts=services.RecordingFacts(
+        recording = recordings.upload_recording(
+            facts=recordings.RecordingFacts(
                 device=fields["device"],
                 patient=fields.get("patient"),
                 data_id=fields["data_id"],
@@ -213,7 +214,7 @@ class RecordingViewSet(
         return Response(body, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: Recording) -> None:
-        services.delete_recording(recording=instance, request=self.request)
+        recordings.delete_recording(recording=instance, request=self.request)
 
     @extend_schema(
         summary="A window of the signal in mV (or raw int16), downsampled on request",
@@ -286,7 +287,7 @@ class RecordingViewSet(
         query = _query(s.BeatsQuerySerializer, request)
         recording = self._recording()
         self._audit(recording, AuditAction.ECG_BEATS_READ, query)
-        return Response(queries.beats_answer(recording, query.get("start"), query.get("end")))
+        return Response(responses.beats_answer(recording, query.get("start"), query.get("end")))
 
     @extend_schema(
         summary="Export a window as WFDB (zip of .hea and .dat), EDF+ or CSV",
@@ -310,7 +311,7 @@ class RecordingViewSet(
         )
         if window.length == 0:
             raise InvalidInput("The window holds no samples.", field="start")
-        response = queries.export_response(recording, window, query["format"])
+        response = responses.export_response(recording, window, query["format"])
         self._audit(recording, AuditAction.ECG_EXPORTED, query)
         return response
 
@@ -326,7 +327,7 @@ class RecordingViewSet(
     @action(detail=True, filter_backends=[], **FILE_ANSWER)
     def original(self, request: Request, pk: str) -> FileResponse:
         recording = self._recording()
-        response = queries.original_response(recording)
+        response = responses.original_response(recording)
         self._audit(recording, AuditAction.ECG_ORIGINAL_DOWNLOADED)
         return response
 
@@ -385,8 +386,8 @@ class RecordingDataView(APIView):
     )
     def get(self, request: Request) -> Response:
         query = _query(s.DataQuerySerializer, request)
-        recordings = queries.recordings_between(request.user, query)
-        body = queries.data_answer(recordings, query)
+        recordings = responses.recordings_between(request.user, query)
+        body = responses.data_answer(recordings, query)
         record_event(
             AuditAction.ECG_DATA_QUERIED,
             request=request,

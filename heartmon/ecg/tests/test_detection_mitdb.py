@@ -6,7 +6,7 @@ import numpy as np
 import wfdb
 from wfdb import processing
 
-from heartmon.ecg.processing import analyse
+from heartmon.ecg.detector import analyse
 from heartmon.ecg.tests.signals import RECORD
 
 # Annotation symbols that mark a beat (the others mark rhythm changes, noise, comments).

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from heartmon.audit.models import AuditAction, AuditEvent
-from heartmon.ecg.analysis import analyse_recording
 from heartmon.ecg.models import ProcessingStatus, Recording
+from heartmon.ecg.services.analysis import analyse_recording
 from heartmon.ecg.tests import signals
 from heartmon.telemetry import partitions
 from heartmon.telemetry.ingest import ReadingRow, store_readings

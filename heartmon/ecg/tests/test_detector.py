@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import signal
 
-from heartmon.ecg.processing import analyse
+from heartmon.ecg.detector import analyse
 
 FS = 250.0
 # (offset from the R peak in s, amplitude in mV, width in s): P, Q, R, S and T waves.

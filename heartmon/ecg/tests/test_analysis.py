@@ -12,8 +12,8 @@ from django.core.files.storage import default_storage
 from django.db import connection
 
 from heartmon.audit.models import AuditAction, AuditEvent
-from heartmon.ecg.analysis import FILES_FAILED, analyse_recording, analysis_lead
 from heartmon.ecg.models import ProcessingStatus, Recording
+from heartmon.ecg.services.analysis import FILES_FAILED, analyse_recording, analysis_lead
 from heartmon.ecg.storage import read_beats
 from heartmon.ecg.tasks import process_recording
 from heartmon.ecg.tests import signals

@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
+from heartmon.ecg.detector import Analysis, analyse
 from heartmon.ecg.models import ProcessingStatus, Recording
-from heartmon.ecg.processing import Analysis, analyse
 from heartmon.ecg.storage import physical, read_samples, write_beats
 from heartmon.telemetry.ingest import ReadingRow, store_readings
 from heartmon.telemetry.models import Metric, Reading, Source
