@@ -3,8 +3,8 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from heartmon.accounts.models import Organization, User
-from heartmon.accounts.roles import Role
 from heartmon.clinic.models import Patient
+from heartmon.core.roles import Role
 from heartmon.core.testing import client_for, make_user
 from heartmon.devices.models import Device
 from heartmon.devices.services.keys import create_key
@@ -104,7 +104,7 @@ def patient(org_a) -> Patient:
 @pytest.fixture
 def device_key(device, alice) -> str:
     """The plaintext of a key of `device`."""
-    return create_key(device=device, name="factory", actor=alice)[1]
+    return create_key(device=device, name="factory", actor=alice.as_actor())[1]
 
 
 @pytest.fixture

@@ -138,7 +138,7 @@ def ingestion_figures(report: Report, url: str, *, readings: int, naive: int) ->
 
 
 def aggregation_figures(report: Report, *, total: int, runs: int) -> None:
-    from heartmon.accounts.roles import Role
+    from heartmon.core.roles import Role
     from heartmon.core.testing import make_user
 
     organization, admin = database.organization_with_admin("Bench Week")

@@ -50,11 +50,11 @@ class Monitored:
     key: str
 
 
-def monitored_devices(organization: Any, actor: Any, count: int, prefix: str) -> list[Monitored]:
+def monitored_devices(organization: Any, admin: Any, count: int, prefix: str) -> list[Monitored]:
     """`count` devices of the organization, each assigned to a patient of its own, with a key."""
     from heartmon.clinic.models import Patient
+    from heartmon.clinic.services.assignments import assign_device
     from heartmon.devices.models import Device
-    from heartmon.devices.services.assignments import assign_device
     from heartmon.devices.services.keys import create_key
 
     cast = []
@@ -68,15 +68,15 @@ def monitored_devices(organization: Any, actor: Any, count: int, prefix: str) ->
             given_name="Bench",
             family_name=f"Patient {index}",
         )
-        assign_device(device=device, patient=patient, actor=actor)
-        _, key = create_key(device=device, name="bench", actor=actor)
+        assign_device(device=device, patient=patient, actor=admin.as_actor())
+        _, key = create_key(device=device, name="bench", actor=admin.as_actor())
         cast.append(Monitored(device, patient, key))
     return cast
 
 
 def organization_with_admin(name: str) -> tuple[Any, Any]:
     from heartmon.accounts.models import Organization
-    from heartmon.accounts.roles import Role
+    from heartmon.core.roles import Role
     from heartmon.core.testing import make_user
 
     organization = Organization.objects.create(name=name)

@@ -239,7 +239,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "ENUM_NAME_OVERRIDES": {
-        "RoleEnum": "heartmon.accounts.roles.Role",
+        "RoleEnum": "heartmon.core.roles.Role",
         "PlaceKindEnum": "heartmon.clinic.models.PlaceKind",
         "CareTeamRoleEnum": "heartmon.clinic.models.CareTeamRole",
         "DeviceStatusEnum": "heartmon.devices.models.DeviceStatus",

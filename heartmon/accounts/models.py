@@ -6,7 +6,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
-from heartmon.accounts.roles import Role
+from heartmon.core.actor import Actor
+from heartmon.core.roles import Role
 from heartmon.core.tenancy import TenantQuerySet
 
 e164_validator = RegexValidator(
@@ -91,3 +92,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    def as_actor(self, *, ip: str | None = None, request_id: str = "") -> Actor:
+        return Actor(
+            organization_id=self.organization_id,
+            user_id=self.pk,
+            role=self.role,
+            is_superuser=self.is_superuser,
+            ip=ip,
+            request_id=request_id,
+        )

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from heartmon.accounts.models import Organization, User, e164_validator
-from heartmon.accounts.roles import Role
+from heartmon.core.roles import Role
 
 
 class OrganizationSerializer(serializers.ModelSerializer[Organization]):

@@ -12,8 +12,8 @@ from django.utils.timesince import timeuntil
 
 from heartmon.accounts.models import User
 from heartmon.accounts.reset_codes import issue_code
-from heartmon.accounts.roles import Role
 from heartmon.accounts.tokens import activation_link, invitation_link, password_reset_link
+from heartmon.core.roles import Role
 
 # Mail servers have bad minutes: retry with backoff rather than lose the message.
 mail_task = shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -1,45 +1,58 @@
-"""The one helper that writes audit events."""
+"""The audit trail's writers: `record_event` for anything done, `record_read` for patient data
+read. Nothing else writes audit events."""
 
+import uuid
+from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import models
-from django.http import HttpRequest
 
 from heartmon.audit.models import AuditEvent
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The peer address. Behind a proxy, configure it to set REMOTE_ADDR (e.g. uvicorn
-    --proxy-headers with --forwarded-allow-ips) rather than trusting X-Forwarded-For here."""
-    return request.META.get("REMOTE_ADDR") or None
+from heartmon.core.actor import Actor
 
 
 def record_event(
     action: str,
     *,
-    request: HttpRequest | None = None,
-    actor: Any = None,
-    organization: Any = None,
+    actor: Actor,
     target: models.Model | None = None,
-    patient_id: Any = None,
+    patient_id: uuid.UUID | str | None = None,
+    organization_id: uuid.UUID | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit event. The actor defaults to the request's authenticated user (a device
-    authenticated by its key is no user: its events have no actor and name their organization)
-    and the organization to the actor's."""
-    if actor is None and request is not None and isinstance(request.user, get_user_model()):
-        actor = request.user
-    if organization is None and actor is not None:
-        organization = actor.organization
+    """Write one audit event by the actor, filed under `organization_id` or else the actor's
+    organization. A device or the system is no user: their events name only the organization."""
     return AuditEvent.objects.create(
         action=action,
-        actor=actor,
-        organization=organization,
+        actor_id=actor.user_id,
+        organization_id=organization_id or actor.organization_id,
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         patient_id=patient_id,
-        ip=client_ip(request) if request is not None else None,
-        request_id=getattr(request, "request_id", "") if request is not None else "",
+        ip=actor.ip,
+        request_id=actor.request_id,
         details=details or {},
+    )
+
+
+def record_read(
+    action: str,
+    *,
+    actor: Actor,
+    patient_ids: Iterable[uuid.UUID | str | None],
+    query: str = "",
+    target: models.Model | None = None,
+    organization_id: uuid.UUID | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """That someone read patient data (a detail, a list page, an export, a signal): one event per
+    request, naming every patient whose data was returned, and the query that asked for it."""
+    ids = sorted({str(patient_id) for patient_id in patient_ids if patient_id is not None})
+    return record_event(
+        action,
+        actor=actor,
+        target=target,
+        patient_id=ids[0] if len(ids) == 1 else None,
+        organization_id=organization_id,
+        details={"patient_ids": ids, "count": len(ids), "query": query, **(details or {})},
     )

@@ -3,9 +3,10 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from heartmon.accounts.permissions import RolePermission
 from heartmon.audit.models import AuditEvent
 from heartmon.audit.serializers import AuditEventSerializer
+from heartmon.core.actor import actor_of
+from heartmon.core.permissions import RolePermission
 from heartmon.core.schema import problems
 
 
@@ -41,4 +42,4 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet[AuditEvent]):
     ordering_fields = ["at"]
 
     def get_queryset(self) -> QuerySet[AuditEvent]:
-        return AuditEvent.objects.visible_to(self.request.user).select_related("actor")
+        return AuditEvent.objects.visible_to(actor_of(self.request)).select_related("actor")

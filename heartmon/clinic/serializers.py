@@ -6,23 +6,15 @@ from rest_framework import serializers
 
 from heartmon.accounts.models import User
 from heartmon.clinic.models import Admission, CareTeamMember, Patient, Place, Transfer
+from heartmon.core.fields import VisibleIdField
 from heartmon.devices.models import Device, DeviceAssignment
 
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
-    """An id among the rows the requesting user may see: another organization's id reads as
-    "does not exist", exactly like an unknown one."""
-
-    def get_queryset(self) -> Any:
-        rows: Any = super().get_queryset()
-        return rows.visible_to(self.context["request"].user)
-
-
 class PlaceSerializer(serializers.ModelSerializer[Place]):
     # The model's field name, shadowing Field.parent, which DRF's metaclass takes off the class.
-    parent = ScopedRelatedField(  # type: ignore[assignment]
+    parent = VisibleIdField(  # type: ignore[assignment]
         queryset=Place.objects.all(), allow_null=True, required=False
     )
     occupied = serializers.BooleanField(
@@ -119,7 +111,7 @@ class CareTeamMemberSerializer(serializers.ModelSerializer[CareTeamMember]):
 
 
 class CareTeamAddSerializer(serializers.ModelSerializer[CareTeamMember]):
-    user = ScopedRelatedField(queryset=User.objects.filter(is_active=True))
+    user = VisibleIdField(queryset=User.objects.filter(is_active=True))
 
     class Meta:
         model = CareTeamMember
@@ -191,19 +183,28 @@ class AdmissionSerializer(serializers.ModelSerializer[Admission]):
 
 
 class AdmitSerializer(serializers.Serializer[None]):
-    patient = ScopedRelatedField(queryset=Patient.objects.all())
-    place = ScopedRelatedField(queryset=Place.objects.all(), help_text="A bed or a ward.")
-    devices = ScopedRelatedField(queryset=Device.objects.all(), many=True, required=False)
-    attending = ScopedRelatedField(
+    patient = VisibleIdField(queryset=Patient.objects.all())
+    place = VisibleIdField(queryset=Place.objects.all(), help_text="A bed or a ward.")
+    devices = VisibleIdField(queryset=Device.objects.all(), many=True, required=False)
+    attending = VisibleIdField(
         queryset=User.objects.all(), allow_null=True, required=False, help_text="A doctor or admin."
     )
     reason = serializers.CharField(max_length=2000)
 
 
 class TransferRequestSerializer(serializers.Serializer[None]):
-    place = ScopedRelatedField(queryset=Place.objects.all(), help_text="A bed or a ward.")
+    place = VisibleIdField(queryset=Place.objects.all(), help_text="A bed or a ward.")
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class DischargeSerializer(serializers.Serializer[None]):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(serializers.Serializer[None]):
+    patient = VisibleIdField(queryset=Patient.objects.all())
+
+    def validate_patient(self, patient: Patient) -> Patient:
+        if patient.is_archived:
+            raise serializers.ValidationError("This patient is archived: restore them first.")
+        return patient

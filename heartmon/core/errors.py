@@ -7,6 +7,7 @@ all leave through `exception_handler`; `ProblemDetailsMiddleware` catches what n
 
 import logging
 import math
+import uuid
 from http import HTTPStatus
 from typing import Any
 
@@ -16,6 +17,8 @@ from django.views.csrf import csrf_failure as django_csrf_failure
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
+
+from heartmon.core.actor import Actor
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 NON_FIELD_KEY = "non_field_errors"
@@ -63,6 +66,29 @@ class PayloadTooLarge(DomainError):
     status = 413
     code = "payload_too_large"
     title = "Request too large"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+    title = "Not found"
+
+
+class NoOrganization(Conflict):
+    """A person without an organization (a superuser) cannot create an organization's data
+    through the API: there is no organization to put it in."""
+
+    code = "no_organization"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"You belong to no organization: {what} through the admin.")
+
+
+def organization_id_of(actor: Actor, *, what: str) -> uuid.UUID:
+    """The organization the actor's new `what` lands in: their own."""
+    if actor.organization_id is None:
+        raise NoOrganization(what)
+    return actor.organization_id
 
 
 def problem_type(code: str) -> str:

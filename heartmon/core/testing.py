@@ -6,8 +6,8 @@ from typing import Any
 from rest_framework.test import APIClient
 
 from heartmon.accounts.models import Organization, User
-from heartmon.accounts.roles import Role
 from heartmon.core.errors import PROBLEM_CONTENT_TYPE
+from heartmon.core.roles import Role
 
 PASSWORD = "a long test passphrase"
 

@@ -5,15 +5,16 @@ role table (RolePermission) refuses it everywhere people work; request.auth is t
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 
+from heartmon.core.actor import Actor
 from heartmon.devices import keys
 from heartmon.devices.models import Device, DeviceKey
 
@@ -40,6 +41,9 @@ class DevicePrincipal:
     @property
     def organization_id(self) -> Any:
         return self.device.organization_id
+
+    def as_actor(self, *, ip: str | None = None, request_id: str = "") -> Actor:
+        return self.device.as_actor(ip=ip, request_id=request_id)
 
 
 class KeyRefused(Exception):
@@ -95,25 +99,15 @@ class DeviceAuthentication(BaseAuthentication):
         return f'{KEYWORD} realm="api"'
 
 
-class IsActiveDevice(BasePermission):
-    """The request comes from a device (not a person) that is active."""
-
-    message = "This device is not active: it may not send or fetch anything."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        principal = request.user
-        if not isinstance(principal, DevicePrincipal):  # a person, however authenticated
-            raise exceptions.NotAuthenticated("Device endpoints take Authorization: Device <key>.")
-        return principal.device.is_active
+# Endpoints that people and devices both call (readings, ECG uploads): people's schemes first, so
+# a 401 asks for a bearer token.
+PEOPLE_AND_DEVICES: list[type[BaseAuthentication]] = [
+    *cast(list[type[BaseAuthentication]], api_settings.DEFAULT_AUTHENTICATION_CLASSES),
+    DeviceAuthentication,
+]
 
 
-class KeyMatchesDevice(BasePermission):
-    """For device-specific URLs (`device_pk` in the path): the key must belong to that device."""
-
-    message = "This key belongs to another device."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        principal = request.user
-        return isinstance(principal, DevicePrincipal) and str(principal.device.pk) == str(
-            view.kwargs.get("device_pk")
-        )
+def sending_device(request: Request) -> Device | None:
+    """The device that sent the request, or None for a person."""
+    principal = request.user
+    return principal.device if isinstance(principal, DevicePrincipal) else None

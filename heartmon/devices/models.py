@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from heartmon.core.actor import Actor
 from heartmon.core.tenancy import TenantQuerySet
 
 
@@ -60,6 +61,12 @@ class Device(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == DeviceStatus.ACTIVE
+
+    def as_actor(self, *, ip: str | None = None, request_id: str = "") -> Actor:
+        """The device acting through its key (HTTP or MQTT)."""
+        return Actor(
+            organization_id=self.organization_id, device_id=self.pk, ip=ip, request_id=request_id
+        )
 
 
 class AssignmentQuerySet(TenantQuerySet["DeviceAssignment"]):

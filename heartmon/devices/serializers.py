@@ -1,10 +1,10 @@
 import re
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Q
 from rest_framework import serializers
 
-from heartmon.clinic.models import Patient, Place
+from heartmon.core.fields import VisibleIdsModelSerializer
 from heartmon.devices import semver
 from heartmon.devices.models import (
     Device,
@@ -15,7 +15,7 @@ from heartmon.devices.models import (
     DeviceStatus,
     Firmware,
 )
-from heartmon.devices.services.settings import CurrentSettings
+from heartmon.devices.services.device_settings import CurrentSettings
 
 _MAC = re.compile(r"^[0-9A-Fa-f]{12}$")
 OTA_STATUSES = ["downloading", "installing", "succeeded", "failed"]
@@ -35,16 +35,7 @@ def validate_semver(value: str) -> None:
         raise serializers.ValidationError(f"Enter {semver.HELP}.")
 
 
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField[Any]):
-    """A related object by id, looked up among those the requesting user may see."""
-
-    def get_queryset(self) -> Any:
-        queryset = cast(Any, super().get_queryset())
-        return queryset.visible_to(self.context["request"].user)
-
-
-class DeviceSerializer(serializers.ModelSerializer[Device]):
-    home_place = VisibleRelatedField(queryset=Place.objects.all(), allow_null=True, required=False)
+class DeviceSerializer(VisibleIdsModelSerializer):
     patient = serializers.UUIDField(
         source="open_patient_id",
         read_only=True,
@@ -99,21 +90,6 @@ class DeviceSerializer(serializers.ModelSerializer[Device]):
 
 class StatusSerializer(serializers.Serializer[None]):
     status = serializers.ChoiceField(choices=DeviceStatus.choices)
-
-
-class AssignSerializer(serializers.Serializer[None]):
-    patient = serializers.PrimaryKeyRelatedField(queryset=Patient.objects.all())
-
-    def validate_patient(self, patient: Patient) -> Patient:
-        if patient.is_archived:
-            raise serializers.ValidationError("This patient is archived: restore them first.")
-        return patient
-
-    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
-        fields = super().get_fields()
-        user = self.context["request"].user
-        fields["patient"].queryset = Patient.objects.visible_to(user)  # type: ignore[attr-defined]
-        return fields
 
 
 class AssignmentSerializer(serializers.ModelSerializer[DeviceAssignment]):

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from heartmon.devices.views import device_api, firmware, settings
+from heartmon.devices.views import device_api, device_settings, firmware
 from heartmon.devices.views.devices import DeviceViewSet
 from heartmon.devices.views.keys import DeviceKeyViewSet
 
@@ -13,15 +13,15 @@ router.register(r"devices/(?P<device_pk>[^/.]+)/keys", DeviceKeyViewSet, basenam
 urlpatterns = [
     path(
         "devices/<uuid:device_pk>/settings/",
-        settings.DeviceSettingsView.as_view(),
+        device_settings.DeviceSettingsView.as_view(),
         name="device-settings",
     ),
     path(
         "devices/<uuid:device_pk>/settings/history/",
-        settings.DeviceSettingsHistoryView.as_view(),
+        device_settings.DeviceSettingsHistoryView.as_view(),
         name="device-settings-history",
     ),
-    path("device/settings/", device_api.DeviceSettingsView.as_view(), name="device-own-settings"),
+    path("device/settings/", device_api.OwnSettingsView.as_view(), name="device-own-settings"),
     path("device/ota/", device_api.OtaCheckView.as_view(), name="device-ota"),
     path(
         "device/ota/download/<uuid:firmware_id>/",

@@ -1,8 +1,7 @@
 from django_filters import rest_framework as filters
 
+from heartmon.core.time import TIME_HELP, MomentFilter, WindowForm
 from heartmon.ecg.models import ProcessingStatus, Recording, RecordingFormat, RecordingKind
-from heartmon.ecg.serializers import TIME_HELP
-from heartmon.telemetry.filters import MomentFilter
 
 
 class RecordingFilter(filters.FilterSet):
@@ -20,12 +19,13 @@ class RecordingFilter(filters.FilterSet):
         help_text=f"Recordings with samples from this time on. {TIME_HELP}",
     )
     end = MomentFilter(
-        edge="start",
+        edge="end",
         field_name="start_time",
         lookup_expr="lt",
-        help_text="Recordings with samples before this.",
+        help_text="Recordings with samples before this; a date includes that day.",
     )
 
     class Meta:
         model = Recording
         fields: list[str] = []
+        form = WindowForm

@@ -95,19 +95,6 @@ def _zip_originals(recording: Recording) -> Any:
     return out
 
 
-def recordings_between(user: Any, query: dict[str, Any]) -> list[Recording]:
-    recordings = (
-        Recording.objects.overlapping(query["start"], query["end"])
-        .visible_to(user)
-        .filter(patient_id=query["patient"])
-    )
-    if query.get("device"):
-        recordings = recordings.filter(device_id=query["device"])
-    if query.get("kind"):
-        recordings = recordings.filter(kind=query["kind"])
-    return list(recordings.order_by("start_time", "id"))
-
-
 def data_answer(recordings: list[Recording], query: dict[str, Any]) -> dict[str, Any]:
     """Every recording clipped to the window, refused as a whole when too large."""
     clipped = [

@@ -1,75 +1,22 @@
 import math
-import re
-from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
-from heartmon.accounts.roles import role_allows
 from heartmon.clinic.models import Patient
-from heartmon.devices.authentication import DevicePrincipal
+from heartmon.core.actor import actor_of
+from heartmon.core.fields import VisibleIdField
+from heartmon.core.roles import may
+from heartmon.core.time import TIME_HELP, MeasuredTimeField, TimeField, validated_window
+from heartmon.devices.authentication import sending_device
 from heartmon.devices.models import Device
 from heartmon.ecg.exports import EXPORT_FORMATS
 from heartmon.ecg.formats import FormatError
 from heartmon.ecg.formats.base import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, lead_names
 from heartmon.ecg.models import Recording, RecordingFormat, RecordingKind
-from heartmon.ecg.services.recordings import FUTURE_LEEWAY
 from heartmon.ecg.windows import MIN_POINTS
-from heartmon.telemetry.ingest import check_time
-from heartmon.telemetry.queries import parse_moment
 
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 MAX_POINTS = 100_000
-TIME_HELP = "ISO 8601 (naive means UTC) or epoch seconds or milliseconds."
-
-
-def may_see_signal(user: Any) -> bool:
-    return bool(user.is_superuser or role_allows(user.role, "ecg_recordings", "signal"))
-
-
-def _moment(data: Any) -> Any:
-    """Form and query values are strings: a number in one is an epoch time."""
-    text = str(data).strip()
-    return float(text) if _NUMBER.fullmatch(text) else text
-
-
-@extend_schema_field(OpenApiTypes.DATETIME)
-class TimeField(serializers.Field):
-    """A moment as ISO 8601 or epoch seconds or milliseconds."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", TIME_HELP)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data: Any) -> datetime:
-        try:
-            return parse_moment(str(data), edge="start")
-        except ValueError as exc:
-            raise serializers.ValidationError(str(exc)) from exc
-
-    def to_representation(self, value: datetime) -> Any:
-        return serializers.DateTimeField().to_representation(value)
-
-
-class RecordedTimeField(TimeField):
-    """When a recording was made: from 2000 to five minutes from now."""
-
-    def to_internal_value(self, data: Any) -> datetime:
-        try:
-            return check_time(_moment(data), latest=timezone.now() + FUTURE_LEEWAY)
-        except ValueError as exc:
-            raise serializers.ValidationError(str(exc)) from exc
-
-
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField[Any]):
-    """A related object by id among those the requester (a person or a device) may see."""
-
-    def get_queryset(self) -> Any:
-        queryset = cast(Any, super().get_queryset())
-        return queryset.visible_to(self.context["request"].user)
 
 
 class SummarySerializer(serializers.ModelSerializer[Recording]):
@@ -142,7 +89,7 @@ class RecordingSerializer(serializers.ModelSerializer[Recording]):
 
     def to_representation(self, instance: Recording) -> dict[str, Any]:
         data: dict[str, Any] = super().to_representation(instance)
-        if not may_see_signal(self.context["request"].user):
+        if not may(actor_of(self.context["request"]), "ecg_recordings", "signal"):
             del data["summary"]
         return data
 
@@ -165,18 +112,18 @@ class RecordingUploadSerializer(serializers.Serializer[None]):
     data_id = serializers.CharField(
         max_length=128, help_text="The recording's name, unique in your organization."
     )
-    device = VisibleRelatedField(
+    device = VisibleIdField(
         queryset=Device.objects.all(),
         required=False,
         help_text="Required for people; a device key names its device.",
     )
-    patient = VisibleRelatedField(
+    patient = VisibleIdField(
         queryset=Patient.objects.all(),
         required=False,
         help_text="Default: the patient the device was assigned to at start_time, else now.",
     )
-    start_time = RecordedTimeField()
-    end_time = RecordedTimeField(
+    start_time = MeasuredTimeField()
+    end_time = MeasuredTimeField(
         required=False, help_text="Checked against the file's length (within 1 s)."
     )
     overwrite = serializers.BooleanField(
@@ -226,11 +173,11 @@ class RecordingUploadSerializer(serializers.Serializer[None]):
         return attrs
 
     def _device(self, device: Device | None) -> Device:
-        principal = self.context["request"].user
-        if isinstance(principal, DevicePrincipal):
-            if device is not None and device.pk != principal.device.pk:
+        sender = sending_device(self.context["request"])
+        if sender is not None:
+            if device is not None and device.pk != sender.pk:
                 raise exceptions.PermissionDenied("This key belongs to another device.")
-            return principal.device
+            return sender
         if device is None:
             raise serializers.ValidationError({"device": "Name the device that recorded it."})
         return device
@@ -262,7 +209,11 @@ class WindowQuerySerializer(serializers.Serializer[None]):
     start = TimeField(
         required=False, help_text=f"From this time on (default: the start). {TIME_HELP}"
     )
-    end = TimeField(required=False, help_text="Before this time (default: the end).")
+    end = TimeField(
+        edge="end",
+        required=False,
+        help_text="Before this time (default: the end); a date includes that day.",
+    )
     leads = serializers.CharField(
         required=False, help_text="Lead names, comma-separated (default: all)."
     )
@@ -274,8 +225,7 @@ class WindowQuerySerializer(serializers.Serializer[None]):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if "start" in attrs and "end" in attrs and attrs["start"] >= attrs["end"]:
-            raise serializers.ValidationError({"end": "end must be after start."})
+        validated_window(attrs)
         if "leads" in attrs:
             attrs["leads"] = _lead_list(attrs["leads"])
         return attrs
@@ -288,7 +238,10 @@ class ExportQuerySerializer(WindowQuerySerializer):
 
 class BeatsQuerySerializer(serializers.Serializer[None]):
     start = TimeField(required=False, help_text="Beats from this time on.")
-    end = TimeField(required=False, help_text="Beats before this time.")
+    end = TimeField(edge="end", required=False, help_text="Beats before this time.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return validated_window(attrs)
 
 
 class DataQuerySerializer(serializers.Serializer[None]):
@@ -296,7 +249,7 @@ class DataQuerySerializer(serializers.Serializer[None]):
     device = serializers.UUIDField(required=False)
     kind = serializers.ChoiceField(choices=RecordingKind.choices, required=False)
     start = TimeField()
-    end = TimeField()
+    end = TimeField(edge="end")
     max_points = serializers.IntegerField(
         required=False,
         min_value=MIN_POINTS,
@@ -305,6 +258,4 @@ class DataQuerySerializer(serializers.Serializer[None]):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["start"] >= attrs["end"]:
-            raise serializers.ValidationError({"end": "end must be after start."})
-        return attrs
+        return validated_window(attrs)

@@ -3,6 +3,7 @@ analysis service; runs in-process when no broker is configured)."""
 
 from celery import shared_task
 
+from heartmon.core.actor import Actor
 from heartmon.ecg.services.analysis import analyse_recording
 
 
@@ -10,4 +11,4 @@ from heartmon.ecg.services.analysis import analyse_recording
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def process_recording(recording_id: str) -> None:
     """Detect beats, summarise and derive heart rate for one recording."""
-    analyse_recording(recording_id=recording_id)
+    analyse_recording(recording_id=recording_id, actor=Actor.of_system("ecg-analysis"))

@@ -1,9 +1,7 @@
 """ECG recordings: upload (people and devices), metadata, signal windows, beats, exports, the
 original file, and the patient-data query across recordings."""
 
-from datetime import datetime
 from typing import Any, cast
-from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import FileResponse
@@ -17,41 +15,26 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import mixins, parsers, serializers, status, viewsets
-from rest_framework.authentication import BaseAuthentication
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.views import APIView
 
-from heartmon.accounts.permissions import RolePermission
+from heartmon.audit.mixins import AuditedReadMixin
 from heartmon.audit.models import AuditAction
-from heartmon.audit.services import record_event
+from heartmon.core.actor import actor_of
 from heartmon.core.errors import InvalidInput
+from heartmon.core.permissions import RolePermission
 from heartmon.core.schema import problems
-from heartmon.devices.authentication import DeviceAuthentication, DevicePrincipal
+from heartmon.devices.authentication import PEOPLE_AND_DEVICES
+from heartmon.devices.permissions import PeopleByRoleDevicesFor
 from heartmon.ecg import exports, responses, uploads, windows
 from heartmon.ecg import serializers as s
 from heartmon.ecg.filters import RecordingFilter
 from heartmon.ecg.formats import Upload
 from heartmon.ecg.models import Recording
 from heartmon.ecg.renderers import FileNegotiation, Int16Renderer, OrjsonRenderer
+from heartmon.ecg.selectors import recordings_between, recordings_for
 from heartmon.ecg.services import recordings
-
-
-class ActiveDeviceOrRole(BasePermission):
-    """A device key may upload (create) for its own active device; everything else, and every
-    person, goes by the role table."""
-
-    message = "Your role does not allow this action."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        principal = request.user
-        if isinstance(principal, DevicePrincipal) and view.action == "create":
-            self.message = "This device is not active: it may not send anything."
-            return principal.device.is_active
-        return RolePermission().has_permission(request, view)
 
 
 def _query(
@@ -112,18 +95,16 @@ SAMPLES_RESPONSE = inline_serializer(
     ),
 )
 class RecordingViewSet(
+    AuditedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet[Recording],
 ):
     serializer_class = s.RecordingSerializer
-    # People's schemes first: a 401 asks for a bearer token.
-    authentication_classes = [
-        *cast(list[type[BaseAuthentication]], api_settings.DEFAULT_AUTHENTICATION_CLASSES),
-        DeviceAuthentication,
-    ]
-    permission_classes = [ActiveDeviceOrRole]
+    authentication_classes = PEOPLE_AND_DEVICES
+    permission_classes = [PeopleByRoleDevicesFor]
+    device_actions = frozenset({"create"})
     parser_classes = [parsers.MultiPartParser]
     role_resource = "ecg_recordings"
     role_actions = {
@@ -139,7 +120,7 @@ class RecordingViewSet(
     search_fields: list[str] = []
 
     def get_queryset(self) -> QuerySet[Recording]:
-        return Recording.objects.visible_to(self.request.user)
+        return recordings_for(actor_of(self.request))
 
     def initialize_request(self, request: Any, *args: Any, **kwargs: Any) -> Request:
         if request.method == "POST":
@@ -148,11 +129,10 @@ class RecordingViewSet(
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
-        record_event(
+        self.audit_read(
             AuditAction.ECG_LISTED,
-            request=request,
-            patient_id=request.query_params.get("patient") if response.data["count"] else None,
-            details={"count": response.data["count"]},
+            patient_ids=[row["patient"] for row in response.data["results"]],
+            recordings=response.data["count"],
         )
         return response
 
@@ -164,17 +144,9 @@ class RecordingViewSet(
     def _recording(self) -> Recording:
         return cast(Recording, self.get_object())
 
-    def _audit(
-        self, recording: Recording, action_name: str, query: dict[str, Any] | None = None
-    ) -> None:
+    def _audit(self, recording: Recording, action_name: str) -> None:
         """Once the request has proved valid: refused requests leave no trace."""
-        record_event(
-            action_name,
-            request=self.request,
-            target=recording,
-            patient_id=recording.patient_id,
-            details=_details(query or {}),
-        )
+        self.audit_read(action_name, patient_ids=[recording.patient_id], target=recording)
 
     @extend_schema(
         summary="Upload an ECG recording (multipart; people with a token, devices with their key)",
@@ -205,7 +177,7 @@ class RecordingViewSet(
                 gains=fields.get("gain"),
                 baselines=fields.get("baseline"),
             ),
-            request=request,
+            actor=actor_of(request),
         )
         # Without a broker the analysis has run by now; a concurrent overwrite may have replaced
         # the recording already, leaving what was stored to answer with.
@@ -214,7 +186,7 @@ class RecordingViewSet(
         return Response(body, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: Recording) -> None:
-        recordings.delete_recording(recording=instance, request=self.request)
+        recordings.delete_recording(recording=instance, actor=actor_of(self.request))
 
     @extend_schema(
         summary="A window of the signal in mV (or raw int16), downsampled on request",
@@ -248,7 +220,7 @@ class RecordingViewSet(
         if raw and "max_points" in query:
             raise InvalidInput("Raw samples come at full resolution.", field="max_points")
         windows.check_size(window.values, max_points=query.get("max_points"))
-        self._audit(recording, AuditAction.ECG_SIGNAL_READ, query)
+        self._audit(recording, AuditAction.ECG_SIGNAL_READ)
         if raw:
             _, samples = windows.read_window(recording, window, max_points=None)
             return Response(
@@ -286,7 +258,7 @@ class RecordingViewSet(
     def beats(self, request: Request, pk: str) -> Response:
         query = _query(s.BeatsQuerySerializer, request)
         recording = self._recording()
-        self._audit(recording, AuditAction.ECG_BEATS_READ, query)
+        self._audit(recording, AuditAction.ECG_BEATS_READ)
         return Response(responses.beats_answer(recording, query.get("start"), query.get("end")))
 
     @extend_schema(
@@ -312,7 +284,7 @@ class RecordingViewSet(
         if window.length == 0:
             raise InvalidInput("The window holds no samples.", field="start")
         response = responses.export_response(recording, window, query["format"])
-        self._audit(recording, AuditAction.ECG_EXPORTED, query)
+        self._audit(recording, AuditAction.ECG_EXPORTED)
         return response
 
     @extend_schema(
@@ -332,20 +304,7 @@ class RecordingViewSet(
         return response
 
 
-def _details(query: dict[str, Any]) -> dict[str, Any]:
-    """The audit trail keeps what was asked for, as JSON."""
-    return {name: _plain(value) for name, value in query.items()}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, UUID):
-        return str(value)
-    return value
-
-
-class RecordingDataView(APIView):
+class RecordingDataView(AuditedReadMixin):
     """Reference 000's question: everything a device recorded of a patient between two times."""
 
     permission_classes = [RolePermission]
@@ -386,12 +345,11 @@ class RecordingDataView(APIView):
     )
     def get(self, request: Request) -> Response:
         query = _query(s.DataQuerySerializer, request)
-        recordings = responses.recordings_between(request.user, query)
-        body = responses.data_answer(recordings, query)
-        record_event(
+        found = recordings_between(actor_of(request), query)
+        body = responses.data_answer(found, query)
+        self.audit_read(
             AuditAction.ECG_DATA_QUERIED,
-            request=request,
-            patient_id=query["patient"] if recordings else None,
-            details={**_details(query), "recordings": [str(r.pk) for r in recordings]},
+            patient_ids=[recording.patient_id for recording in found],
+            recordings=[str(recording.pk) for recording in found],
         )
         return Response(body)

@@ -14,7 +14,7 @@ import math
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 from itertools import repeat
 from typing import Any, NamedTuple
@@ -25,7 +25,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from heartmon.clinic.models import Patient
+from heartmon.core.actor import Actor
 from heartmon.core.errors import InvalidInput, PayloadTooLarge
+from heartmon.core.time import EARLIEST, latest_measurement, measured_time, parse_time
 from heartmon.devices.models import Device, DeviceAssignment
 from heartmon.telemetry.models import Metric, Reading, Source
 
@@ -38,12 +40,9 @@ BOUNDS: dict[str, tuple[float, float] | None] = {
     Metric.TEMPERATURE.value: (25, 45),
     Metric.GENERIC.value: None,
 }
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-FUTURE_LEEWAY = timedelta(minutes=5)
 # Generous: a reference-004 item is ~150 bytes; a body larger than a full batch of these is
 # refused unread (HTTP and MQTT).
 MAX_BYTES_PER_ITEM = 1024
-EPOCH_MS_FROM = 100_000_000_000  # a larger epoch number is milliseconds (seconds: year 5138)
 COLUMNS = ("device_id", "patient_id", "metric", "value", "recorded_at", "received_at", "source")
 COPY_TYPES = ["uuid", "uuid", "varchar", "float8", "timestamptz", "timestamptz", "varchar"]
 
@@ -86,41 +85,6 @@ def parse_batch(body: bytes, *, max_items: int) -> list[Any]:
             "Split it into smaller batches."
         )
     return items
-
-
-def parse_timestamp(raw: Any) -> datetime:
-    """ISO 8601 (naive means UTC) or epoch seconds or milliseconds (see `check_time` for the
-    range a reading may have). Raises ValueError with the message to show."""
-    if isinstance(raw, bool) or raw is None:
-        raise ValueError("Give a time as ISO 8601 or epoch seconds or milliseconds.")
-    if isinstance(raw, int | float):
-        if not math.isfinite(raw):
-            raise ValueError("Time must be a finite number.")
-        seconds = raw / 1000 if abs(raw) >= EPOCH_MS_FROM else raw
-        try:
-            moment = datetime.fromtimestamp(seconds, tz=UTC)
-        except (OverflowError, OSError, ValueError) as exc:
-            raise ValueError("Time is out of range.") from exc
-    elif isinstance(raw, str):
-        try:
-            moment = datetime.fromisoformat(raw)
-        except ValueError as exc:
-            raise ValueError(f"{raw[:40]!r} is not an ISO 8601 time.") from exc
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-    else:
-        raise ValueError("Give a time as ISO 8601 or epoch seconds or milliseconds.")
-    return moment
-
-
-def check_time(raw: Any, *, latest: datetime) -> datetime:
-    """A reading's time: parsed, from 2000 on and not after `latest`; raises ValueError."""
-    moment = parse_timestamp(raw)
-    if moment < EARLIEST:
-        raise ValueError("Readings before 2000 are refused.")
-    if moment > latest:
-        raise ValueError("This time is in the future (more than 5 minutes ahead).")
-    return moment
 
 
 def check_value(metric: str, raw: Any) -> float:
@@ -177,7 +141,7 @@ def _read_item(index: int, raw: Any, *, latest: datetime) -> _Item | dict[str, l
         errors[time_field] = ["This field is required."]
     else:
         try:
-            moment = check_time(raw[time_field], latest=latest)
+            moment = measured_time(raw[time_field], latest=latest)
         except ValueError as exc:
             errors[time_field] = [str(exc)]
     keys = []
@@ -199,13 +163,13 @@ def _uuid_or_none(raw: str | None) -> uuid.UUID | None:
 
 
 def ingest_batch(
-    items: Sequence[Any], *, sender: Device | None, actor: Any = None, atomic: bool = False
+    items: Sequence[Any], *, sender: Device | None, actor: Actor, atomic: bool = False
 ) -> IngestResult:
     """Validate and store a batch. `sender` is the device that sent it (its items may not name
     another device), or None for a person (`actor`), whose items each name a device of their
     organization. Raises InvalidInput (with the `rejected` list) when `atomic` and any item fails.
     """
-    latest = timezone.now() + FUTURE_LEEWAY
+    latest = latest_measurement()
     result = IngestResult()
     rows = _clean_device_rows(items, sender=sender, latest=latest) if sender is not None else None
     if rows is None:
@@ -221,8 +185,6 @@ def ingest_batch(
     source = Source.DEVICE if sender is not None else Source.MANUAL
     result.stored = store_readings(rows, source=source)
     result.duplicates = len(rows) - result.stored
-    if sender is not None:
-        _mark_seen(sender)
     return result
 
 
@@ -289,7 +251,8 @@ def _checked_values(metrics: list[Any], values: list[Any]) -> list[float] | None
 
 
 def _checked_moments(times: list[Any], *, latest: datetime) -> list[datetime] | None:
-    """The times when every one is a time from 2000 to `latest` (see `check_time`); else None."""
+    """The times when every one is a time from 2000 to `latest` (see `measured_time`); else
+    None."""
     try:
         if set(map(type, times)) == {str}:
             moments = list(map(datetime.fromisoformat, times))
@@ -299,7 +262,7 @@ def _checked_moments(times: list[Any], *, latest: datetime) -> list[datetime] | 
                     for moment in moments
                 ]
         else:
-            moments = list(map(parse_timestamp, times))
+            moments = [parse_time(raw) for raw in times]
     except ValueError:
         return None
     if min(moments) < EARLIEST or max(moments) > latest:
@@ -330,7 +293,7 @@ def _is_id_of(key: Any, pk: uuid.UUID) -> bool:
 
 
 def _rows_item_by_item(
-    items: Sequence[Any], *, sender: Device | None, actor: Any, latest: datetime
+    items: Sequence[Any], *, sender: Device | None, actor: Actor, latest: datetime
 ) -> tuple[list[Row], list[dict[str, Any]]]:
     """The valid items as rows, and the others' rejections ({"index", "errors"}) in order."""
     rejected: list[dict[str, Any]] = []
@@ -364,7 +327,7 @@ def _rows_item_by_item(
     return rows, rejected
 
 
-def _devices_for(items: list[_Item], *, sender: Device | None, actor: Any) -> dict[str, Device]:
+def _devices_for(items: list[_Item], *, sender: Device | None, actor: Actor) -> dict[str, Device]:
     """Devices the items name, by the id as sent, among those the sender or actor may use."""
     if sender is not None:
         return {str(sender.pk): sender}
@@ -519,9 +482,3 @@ def _bulk_create(rows: Sequence[Row], *, received_at: datetime, source: str) -> 
         cursor.execute("SELECT total_changes()")
         after: int = cursor.fetchone()[0]
     return after - before
-
-
-def _mark_seen(device: Device) -> None:
-    """One write per batch: the device that sent it was seen now."""
-    device.last_seen_at = timezone.now()
-    Device.objects.filter(pk=device.pk).update(last_seen_at=device.last_seen_at)

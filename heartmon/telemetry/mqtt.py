@@ -34,7 +34,8 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, close_old_connections
 
 from heartmon.core.errors import DomainError, InvalidInput, PayloadTooLarge, problem_body
-from heartmon.devices.authentication import IsActiveDevice, KeyMatchesDevice, KeyRefused, use_key
+from heartmon.devices.authentication import KeyRefused, use_key
+from heartmon.devices.permissions import IsActiveDevice, KeyMatchesDevice
 from heartmon.telemetry.ingest import MAX_BYTES_PER_ITEM, ingest_batch
 
 logger = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ def handle_message(*, serial: str, payload: bytes | bytearray) -> dict[str, Any]
             return problem_body(403, "permission_denied", KeyMatchesDevice.message)
         if not device.is_active:
             return problem_body(403, "permission_denied", IsActiveDevice.message)
-        result = ingest_batch(readings, sender=device, atomic=atomic)
+        result = ingest_batch(readings, sender=device, actor=device.as_actor(), atomic=atomic)
     except DomainError as exc:
         body = problem_body(exc.status, exc.code, exc.detail, title=exc.title, errors=exc.errors)
         return body | exc.extensions

@@ -8,10 +8,10 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import Avg, Count, DateTimeField, F, Func, Max, Min, QuerySet, Value
@@ -19,7 +19,6 @@ from django.db.models.sql.compiler import SQLCompiler
 
 from heartmon.core.errors import InvalidInput
 from heartmon.devices.models import Device
-from heartmon.telemetry.ingest import parse_timestamp
 from heartmon.telemetry.models import Reading
 
 DAY = timedelta(days=1)
@@ -33,32 +32,6 @@ CSV_CHUNK = 5_000
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _UNENCODED_PLUS = re.compile(r" (\d{2}:?\d{2})$")
-
-
-def parse_moment(raw: str, *, edge: Literal["start", "end"]) -> datetime:
-    """A window edge from a query string, in UTC: a date (YYYY-MM-DD: that day's 00:00 as a
-    start; as an end, the next day's 00:00, so the window holds the whole day), an ISO 8601 time
-    (naive means UTC) or epoch seconds or milliseconds. Raises ValueError with the message."""
-    text = raw.strip()
-    if _DATE.fullmatch(text):
-        day = date.fromisoformat(text)
-        moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
-        if edge == "start":
-            return moment
-        try:
-            return moment + DAY
-        except OverflowError as exc:
-            raise ValueError("This date is out of range.") from exc
-    if _NUMBER.fullmatch(text):
-        return parse_timestamp(float(text) if "." in text else int(text))
-    if "T" in text:  # a "+01:00" offset sent unencoded arrives as " 01:00"
-        text = _UNENCODED_PLUS.sub(r"+\1", text)
-    return parse_timestamp(text).astimezone(UTC)
-
-
-def check_window(start: datetime | None, end: datetime | None) -> None:
-    if start is not None and end is not None and start >= end:
-        raise ValueError("end must be after start.")
 
 
 def readings_csv(readings: QuerySet[Reading]) -> Iterator[str]:

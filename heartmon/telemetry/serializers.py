@@ -1,48 +1,13 @@
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field, inline_serializer
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
-from heartmon.telemetry.ingest import FUTURE_LEEWAY, check_time, check_value
+from heartmon.core.time import MeasuredTimeField, TimeField, validated_window
+from heartmon.telemetry.ingest import check_value
 from heartmon.telemetry.models import Metric, Reading
-from heartmon.telemetry.queries import (
-    DEFAULT_SPAN,
-    MAX_BUCKET_MINUTES,
-    STATS,
-    check_window,
-    parse_moment,
-)
-
-
-@extend_schema_field(OpenApiTypes.DATETIME)
-class ReadingTimeField(serializers.Field):
-    """When a reading was taken, as devices send it: ISO 8601 or epoch seconds or milliseconds,
-    from 2000 to five minutes from now."""
-
-    def to_internal_value(self, data: Any) -> datetime:
-        try:
-            return check_time(data, latest=timezone.now() + FUTURE_LEEWAY)
-        except ValueError as exc:
-            raise serializers.ValidationError(str(exc)) from exc
-
-    def to_representation(self, value: datetime) -> Any:
-        return serializers.DateTimeField().to_representation(value)
-
-
-@extend_schema_field(OpenApiTypes.DATETIME)
-class WindowEdgeField(serializers.Field):
-    def __init__(self, *, edge: Literal["start", "end"], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.edge = edge
-
-    def to_internal_value(self, data: Any) -> datetime:
-        try:
-            return parse_moment(str(data), edge=self.edge)
-        except ValueError as exc:
-            raise serializers.ValidationError(str(exc)) from exc
+from heartmon.telemetry.queries import DEFAULT_SPAN, MAX_BUCKET_MINUTES, STATS
 
 
 def _something_to_change(attrs: dict[str, Any], fields: str) -> dict[str, Any]:
@@ -74,7 +39,7 @@ class ReadingCorrectionSerializer(serializers.Serializer[Reading]):
     """A stored reading's value (within the bounds of the context's `metric`) or time."""
 
     value = serializers.FloatField(required=False)
-    recorded_at = ReadingTimeField(required=False)
+    recorded_at = MeasuredTimeField(required=False)
 
     def validate_value(self, value: float) -> float:
         try:
@@ -110,12 +75,12 @@ class HeartRateInputSerializer(serializers.Serializer[None]):
         help_text="From people: the device the patient has assigned by default. Devices: itself.",
     )
     bpm = serializers.FloatField(min_value=20, max_value=300)
-    recorded_at = ReadingTimeField()
+    recorded_at = MeasuredTimeField()
 
 
 class HeartRateCorrectionSerializer(serializers.Serializer[Reading]):
     bpm = serializers.FloatField(required=False)
-    recorded_at = ReadingTimeField(required=False)
+    recorded_at = MeasuredTimeField(required=False)
 
     def validate_bpm(self, value: float) -> float:
         try:
@@ -132,7 +97,7 @@ class ReadingItemSerializer(serializers.Serializer[None]):
 
     metric = serializers.ChoiceField(choices=Metric.choices)
     value = serializers.FloatField()
-    recorded_at = ReadingTimeField()
+    recorded_at = MeasuredTimeField()
     device = serializers.UUIDField(required=False, help_text="Required from people.")
     patient = serializers.UUIDField(
         required=False, help_text="The device's assigned patient by default."
@@ -156,10 +121,10 @@ class AggregateQuerySerializer(serializers.Serializer[None]):
     device = serializers.UUIDField(required=False)
     patient = serializers.UUIDField(required=False)
     metric = serializers.ChoiceField(choices=Metric.choices, default=Metric.HEART_RATE)
-    start = WindowEdgeField(
+    start = TimeField(
         edge="start", required=False, help_text="Default: 24 hours before end. Also YYYY-MM-DD."
     )
-    end = WindowEdgeField(
+    end = TimeField(
         edge="end",
         required=False,
         help_text="Exclusive; default: now. YYYY-MM-DD includes that whole day.",
@@ -183,11 +148,7 @@ class AggregateQuerySerializer(serializers.Serializer[None]):
         attrs.setdefault("end", timezone.now())
         # On a whole minute, so that PostgreSQL answers the default window from the rollup.
         attrs.setdefault("start", (attrs["end"] - DEFAULT_SPAN).replace(second=0, microsecond=0))
-        try:
-            check_window(attrs["start"], attrs["end"])
-        except ValueError as exc:
-            raise serializers.ValidationError({"end": [str(exc)]}) from exc
-        return attrs
+        return validated_window(attrs)
 
 
 AGGREGATE_RESPONSE = inline_serializer(

@@ -1,8 +1,8 @@
-"""Readings entered and corrected by people, single heart rates, and the audit trail of who
-entered, read, changed or deleted whose readings. Batches themselves go through `ingest`."""
+"""Readings entered and corrected by people, and single heart rates, audited. Batches themselves
+go through `ingest`."""
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,33 +11,22 @@ from django.db import IntegrityError, transaction
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
 from heartmon.clinic.models import Patient
+from heartmon.core.actor import Actor
 from heartmon.core.errors import Conflict, InvalidInput
+from heartmon.core.time import parse_time
 from heartmon.devices.models import Device, DeviceAssignment
-from heartmon.telemetry.ingest import IngestResult, ingest_batch, parse_timestamp
+from heartmon.telemetry.ingest import IngestResult, ingest_batch
 from heartmon.telemetry.models import Metric, Reading
 
 # Heart-rate fields (reference shape) and the batch item fields they become.
 HEART_RATE_FIELDS = {"bpm": "value", "recorded_at": "recorded_at", "device": "device"}
 
 
-def record_readings_read(
-    action: str, *, request: Any, patient_ids: Iterable[uuid.UUID | None], **details: Any
-) -> None:
-    """One event per request, naming the patients whose readings were returned."""
-    ids = sorted({str(patient_id) for patient_id in patient_ids if patient_id is not None})
-    record_event(
-        action,
-        request=request,
-        patient_id=ids[0] if len(ids) == 1 else None,
-        details={"patient_ids": ids, "query": request.GET.urlencode(), **details},
-    )
-
-
-def _record_entered(result: IngestResult, *, request: Any) -> None:
+def _record_entered(result: IngestResult, *, actor: Actor) -> None:
     ids = sorted(str(patient_id) for patient_id in result.patient_ids)
     record_event(
         AuditAction.READINGS_ENTERED,
-        request=request,
+        actor=actor,
         patient_id=ids[0] if len(ids) == 1 else None,
         details={
             "stored": result.stored,
@@ -49,16 +38,16 @@ def _record_entered(result: IngestResult, *, request: Any) -> None:
 
 
 @transaction.atomic
-def enter_readings(*, items: Sequence[Any], atomic: bool, request: Any) -> IngestResult:
+def enter_readings(*, items: Sequence[Any], atomic: bool, actor: Actor) -> IngestResult:
     """A batch entered by a person (each item names its device), audited with its counts and
     patients (never values)."""
-    result = ingest_batch(items, sender=None, actor=request.user, atomic=atomic)
-    _record_entered(result, request=request)
+    result = ingest_batch(items, sender=None, actor=actor, atomic=atomic)
+    _record_entered(result, actor=actor)
     return result
 
 
 @transaction.atomic
-def enter_heart_rate(*, data: Any, sender: Device | None, request: Any) -> tuple[Reading, bool]:
+def enter_heart_rate(*, data: Any, sender: Device | None, actor: Actor) -> tuple[Reading, bool]:
     """One heart rate {patient, device?, bpm, recorded_at}, checked and stored like a batch item.
     Returns the reading and whether it is new.
 
@@ -72,13 +61,13 @@ def enter_heart_rate(*, data: Any, sender: Device | None, request: Any) -> tuple
         {ours: data[theirs] for theirs, ours in HEART_RATE_FIELDS.items() if theirs in data}
     )
     if sender is None:
-        patient = _patient_named(data.get("patient"), actor=request.user)
+        patient = _patient_named(data.get("patient"), actor=actor)
         item["patient"] = str(patient.pk)
         if "device" not in item:
             item["device"] = str(_device_assigned_to(patient))
     elif "patient" in data:
         item["patient"] = data["patient"]
-    result = ingest_batch([item], sender=sender, actor=request.user)
+    result = ingest_batch([item], sender=sender, actor=actor)
     if result.rejected:
         errors = {
             ("bpm" if name == "value" else name): messages
@@ -89,7 +78,7 @@ def enter_heart_rate(*, data: Any, sender: Device | None, request: Any) -> tuple
     reading = Reading.objects.get(
         device_id=sender.pk if sender is not None else item["device"],
         metric=Metric.HEART_RATE,
-        recorded_at=parse_timestamp(item["recorded_at"]),
+        recorded_at=parse_time(item["recorded_at"]),
     )
     if sender is not None:
         return reading, bool(result.stored)
@@ -99,11 +88,11 @@ def enter_heart_rate(*, data: Any, sender: Device | None, request: Any) -> tuple
             code="duplicate_reading",
             field="recorded_at",
         )
-    _record_entered(result, request=request)
+    _record_entered(result, actor=actor)
     return reading, True
 
 
-def _patient_named(raw: Any, *, actor: Any) -> Patient:
+def _patient_named(raw: Any, *, actor: Actor) -> Patient:
     if raw is None:
         raise InvalidInput("Name the patient this heart rate belongs to.", field="patient")
     try:
@@ -131,7 +120,7 @@ def _device_assigned_to(patient: Patient) -> uuid.UUID:
 
 
 @transaction.atomic
-def correct_reading(*, reading: Reading, changes: dict[str, Any], request: Any) -> Reading:
+def correct_reading(*, reading: Reading, changes: dict[str, Any], actor: Actor) -> Reading:
     """Change a stored reading's value or time (already validated), audited with both versions.
     Another reading of the device and metric at the new time is a conflict."""
     reading = Reading.objects.select_for_update().get(pk=reading.pk)
@@ -151,15 +140,15 @@ def correct_reading(*, reading: Reading, changes: dict[str, Any], request: Any) 
     _audit(
         AuditAction.READING_CORRECTED,
         reading,
-        request=request,
+        actor=actor,
         details={"before": before, "after": _version(reading)},
     )
     return reading
 
 
 @transaction.atomic
-def delete_reading(*, reading: Reading, request: Any) -> None:
-    _audit(AuditAction.READING_DELETED, reading, request=request, details=_version(reading))
+def delete_reading(*, reading: Reading, actor: Actor) -> None:
+    _audit(AuditAction.READING_DELETED, reading, actor=actor, details=_version(reading))
     Reading.objects.filter(pk=reading.pk).delete()
 
 
@@ -172,10 +161,10 @@ def _version(reading: Reading) -> dict[str, Any]:
     }
 
 
-def _audit(action: str, reading: Reading, *, request: Any, details: dict[str, Any]) -> None:
+def _audit(action: str, reading: Reading, *, actor: Actor, details: dict[str, Any]) -> None:
     record_event(
         action,
-        request=request,
+        actor=actor,
         target=reading,
         patient_id=reading.patient_id,
         details={**details, "device_id": str(reading.device_id)},

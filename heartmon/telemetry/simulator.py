@@ -20,12 +20,11 @@ import paho.mqtt.client as mqtt
 from django.db import transaction
 
 from heartmon.accounts.models import Organization
-from heartmon.audit.models import AuditAction
-from heartmon.audit.services import record_event
 from heartmon.clinic.models import Patient
+from heartmon.clinic.services.assignments import assign_to_patient
 from heartmon.clinic.services.patients import register_patient
+from heartmon.core.actor import Actor
 from heartmon.devices.models import Device, DeviceAssignment, DeviceKey
-from heartmon.devices.services.assignments import assign_device
 from heartmon.devices.services.keys import create_key, revoke_key
 from heartmon.telemetry.mqtt import Broker, errors_topic, readings_topic
 
@@ -115,7 +114,7 @@ class SimulatedDevice:
 
 @transaction.atomic
 def prepare_fleet(
-    *, count: int, organization: Organization, actor: Any, seed: int
+    *, count: int, organization: Organization, actor: Actor, seed: int
 ) -> list[SimulatedDevice]:
     """Devices SIM-001... of the organization, created when missing, each with a fresh key (the
     previous simulator keys are revoked) and assigned to a demo patient when both are free."""
@@ -142,7 +141,7 @@ def prepare_fleet(
 
 
 def _assign_demo_patient(
-    device: Device, index: int, organization: Organization, actor: Any
+    device: Device, index: int, organization: Organization, actor: Actor
 ) -> None:
     if DeviceAssignment.objects.open().filter(device=device).exists():
         return
@@ -156,18 +155,10 @@ def _assign_demo_patient(
                 "family_name": f"Patient {index}",
             },
             actor=actor,
-            request=None,
         )
     if patient.is_archived or DeviceAssignment.objects.open().filter(patient=patient).exists():
         return
-    assignment = assign_device(device=device, patient=patient, actor=actor)
-    record_event(
-        AuditAction.DEVICE_ASSIGNED,
-        actor=actor,
-        target=device,
-        patient_id=patient.pk,
-        details={"assignment_id": assignment.pk},
-    )
+    assign_to_patient(device=device, patient=patient, actor=actor)
 
 
 @dataclass

@@ -1,7 +1,5 @@
 """Passwords: Django's validators on every set, change, and reset by link or by code."""
 
-from typing import Any
-
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -13,6 +11,7 @@ from heartmon.accounts.reset_codes import WrongCodeError, check_code, discard_co
 from heartmon.accounts.tokens import password_reset_link
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
+from heartmon.core.actor import Actor
 from heartmon.core.errors import InvalidInput
 
 
@@ -39,45 +38,44 @@ def _set_password(user: User, password: str, *, field: str) -> None:
 
 
 @transaction.atomic
-def change_password(*, user: User, old_password: str, new_password: str, request: Any) -> None:
+def change_password(*, user: User, old_password: str, new_password: str, actor: Actor) -> None:
     if not user.check_password(old_password):
         raise InvalidInput("The current password is wrong.", field="old_password")
     _set_password(user, new_password, field="new_password")
-    record_event(AuditAction.PASSWORD_CHANGED, request=request, target=user)
+    record_event(AuditAction.PASSWORD_CHANGED, actor=actor, target=user)
 
 
-def request_password_reset(*, email: str, request: Any) -> None:
+def request_password_reset(*, email: str, actor: Actor) -> None:
     """Mail a link and a code to an active account; say nothing either way (no enumeration)."""
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None:
         return
-    record_event(AuditAction.PASSWORD_RESET_REQUESTED, request=request, actor=user, target=user)
+    record_event(AuditAction.PASSWORD_RESET_REQUESTED, actor=actor.identified_as(user), target=user)
     transaction.on_commit(lambda: tasks.send_password_reset_email.delay(str(user.pk)), robust=True)
 
 
 @transaction.atomic
-def reset_password_with_link(*, uid: str, token: str, new_password: str, request: Any) -> None:
+def reset_password_with_link(*, uid: str, token: str, new_password: str, actor: Actor) -> None:
     user = password_reset_link.check(uid, token)
-    _finish_reset(user, new_password, request, method="link")
+    _finish_reset(user, new_password, actor, method="link")
 
 
 @transaction.atomic
-def reset_password_with_code(*, email: str, code: str, new_password: str, request: Any) -> None:
+def reset_password_with_code(*, email: str, code: str, new_password: str, actor: Actor) -> None:
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None:
         raise WrongCodeError("The code is wrong or has expired.")
     validate_new_password(new_password, user, field="new_password")
     check_code(user.pk, code)
-    _finish_reset(user, new_password, request, method="code")
+    _finish_reset(user, new_password, actor, method="code")
 
 
-def _finish_reset(user: User, new_password: str, request: Any, *, method: str) -> None:
+def _finish_reset(user: User, new_password: str, actor: Actor, *, method: str) -> None:
     _set_password(user, new_password, field="new_password")
     discard_code(user.pk)  # the link and the code are one reset: using either spends both
     record_event(
         AuditAction.PASSWORD_RESET,
-        request=request,
-        actor=user,
+        actor=actor.identified_as(user),
         target=user,
         details={"method": method},
     )

@@ -1,9 +1,8 @@
 """Signing in and out: credentials (+ TOTP when enabled), lockout, JWT pairs, revocation."""
 
-from typing import Any
+from typing import Protocol
 
 from django.conf import settings
-from django.contrib.auth import authenticate, user_logged_in, user_login_failed
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework_simplejwt.exceptions import TokenError
@@ -13,6 +12,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from heartmon.accounts.models import User
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
+from heartmon.core.actor import Actor
 from heartmon.core.errors import DomainError, InvalidInput
 
 
@@ -50,41 +50,47 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def _locked(request: Any, email: str) -> AccountLockedError:
+class SignInGate(Protocol):
+    """Counts failures and locks accounts (see accounts.lockout.AxesGate)."""
+
+    def authenticate(self, email: str, password: str) -> User | None: ...
+
+    @property
+    def locked(self) -> bool: ...
+
+    def count_failure(self, email: str) -> None: ...
+
+    def forgive(self, user: User) -> None: ...
+
+
+def _locked(actor: Actor, email: str) -> AccountLockedError:
     known = User.objects.filter(email=email).first()
-    record_event(AuditAction.ACCOUNT_LOCKED, request=request, actor=known, target=known)
+    record_event(AuditAction.ACCOUNT_LOCKED, actor=actor.identified_as(known), target=known)
     return AccountLockedError()
 
 
-def _fail(request: Any, email: str, user: User, error: LoginFailedError) -> DomainError:
-    """Count a wrong second factor toward the lockout (axes listens to user_login_failed) and
-    audit it; the failure that reaches the limit answers as the lock it causes."""
-    user_login_failed.send(sender=__name__, credentials={"email": email}, request=request)
-    record_event(
-        AuditAction.LOGIN_FAILED,
-        request=request,
-        actor=user,
-        target=user,
-        details={"reason": error.code},
-    )
-    return _locked(request, email) if getattr(request, "axes_locked_out", False) else error
+def _fail(gate: SignInGate, actor: Actor, user: User, error: LoginFailedError) -> DomainError:
+    """Count a wrong second factor toward the lockout and audit it; the failure that reaches the
+    limit answers as the lock it causes."""
+    gate.count_failure(user.email)
+    by = actor.identified_as(user)
+    record_event(AuditAction.LOGIN_FAILED, actor=by, target=user, details={"reason": error.code})
+    return _locked(actor, user.email) if gate.locked else error
 
 
-def log_in(*, request: Any, email: str, password: str, otp: str | None = None) -> User:
-    """The user these credentials (and second factor) belong to; raises a clear error otherwise.
-
-    `request` is Django's HttpRequest: axes reads and marks it."""
+def log_in(
+    *, email: str, password: str, otp: str | None = None, gate: SignInGate, actor: Actor
+) -> User:
+    """The user these credentials (and second factor) belong to; raises a clear error otherwise."""
     email = email.strip().lower()
-    user = authenticate(request, email=email, password=password)
-    if getattr(request, "axes_locked_out", False):
-        raise _locked(request, email)
-    if user is None:
-        # authenticate() already signalled the failure to axes.
+    user = gate.authenticate(email, password)
+    if gate.locked:
+        raise _locked(actor, email)
+    if user is None:  # the gate has counted the failure
         known = User.objects.filter(email=email).first()
         record_event(
             AuditAction.LOGIN_FAILED,
-            request=request,
-            actor=known,
+            actor=actor.identified_as(known),
             target=known,
             details={"reason": "bad_credentials"},
         )
@@ -92,28 +98,29 @@ def log_in(*, request: Any, email: str, password: str, otp: str | None = None) -
             "No active account has these credentials. Check the e-mail address and password; "
             "a new account must first be activated from the link in its e-mail."
         )
-    device = confirmed_totp_device(user)
-    if device is not None:
-        if not otp:
-            raise _fail(
-                request,
-                email,
-                user,
-                TwoFactorRequiredError(
-                    "This account has two-factor sign-in: send the 6-digit code as `otp`."
-                ),
-            )
-        if not device.verify_token(otp):
-            raise _fail(
-                request,
-                email,
-                user,
-                TwoFactorInvalidError("The two-factor code is wrong or has expired."),
-            )
-    # Tells axes the sign-in succeeded, so earlier failures are forgiven (AXES_RESET_ON_SUCCESS).
-    user_logged_in.send(sender=user.__class__, request=request, user=user)
-    record_event(AuditAction.LOGIN, request=request, actor=user, target=user)
+    _check_second_factor(user, otp, gate=gate, actor=actor)
+    gate.forgive(user)
+    record_event(AuditAction.LOGIN, actor=actor.identified_as(user), target=user)
     return user
+
+
+def _check_second_factor(user: User, otp: str | None, *, gate: SignInGate, actor: Actor) -> None:
+    device = confirmed_totp_device(user)
+    if device is None:
+        return
+    if not otp:
+        raise _fail(
+            gate,
+            actor,
+            user,
+            TwoFactorRequiredError(
+                "This account has two-factor sign-in: send the 6-digit code as `otp`."
+            ),
+        )
+    if not device.verify_token(otp):
+        raise _fail(
+            gate, actor, user, TwoFactorInvalidError("The two-factor code is wrong or has expired.")
+        )
 
 
 def issue_tokens(user: User) -> dict[str, str]:
@@ -124,8 +131,8 @@ def issue_tokens(user: User) -> dict[str, str]:
 
 
 @transaction.atomic
-def log_out(*, refresh: str, request: Any, user: User | None = None) -> None:
-    """Blacklist a refresh token; with `user`, only one of theirs."""
+def log_out(*, refresh: str, actor: Actor) -> None:
+    """Blacklist a refresh token; a signed-in person only one of theirs."""
     try:
         token = RefreshToken(refresh)  # type: ignore[arg-type]
     except TokenError as exc:
@@ -133,8 +140,8 @@ def log_out(*, refresh: str, request: Any, user: User | None = None) -> None:
             "The refresh token is invalid, expired or already revoked.", field="refresh"
         ) from exc
     owner_id = str(token.get(jwt_settings.USER_ID_CLAIM))
-    if user is not None and owner_id != str(user.pk):
+    if actor.is_person and owner_id != str(actor.user_id):
         raise InvalidInput("This refresh token belongs to another account.", field="refresh")
     token.blacklist()
     owner = User.objects.filter(pk=owner_id).first()
-    record_event(AuditAction.LOGOUT, request=request, actor=owner, target=owner)
+    record_event(AuditAction.LOGOUT, actor=actor.identified_as(owner), target=owner)

@@ -1,17 +1,16 @@
 """Getting people in: self-registration of a new organization, activation, invitations."""
 
-from typing import Any
-
 from django.db import transaction
 
 from heartmon.accounts import tasks
 from heartmon.accounts.models import Organization, User
-from heartmon.accounts.roles import Role
 from heartmon.accounts.services.passwords import validate_new_password
 from heartmon.accounts.tokens import UsedLinkError, activation_link, invitation_link
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
-from heartmon.core.errors import Conflict
+from heartmon.core.actor import Actor
+from heartmon.core.errors import Conflict, organization_id_of
+from heartmon.core.roles import Role
 
 
 def normalize_email(email: str) -> str:
@@ -27,7 +26,7 @@ def register_organization(
     last_name: str,
     organization_name: str,
     phone: str = "",
-    request: Any,
+    actor: Actor,
 ) -> None:
     """A new organization with the registrant as its admin, inactive until the e-mailed link is
     followed. An address that already has an account gets a notice instead (no enumeration)."""
@@ -51,26 +50,25 @@ def register_organization(
     validate_new_password(password, user)
     user.set_password(password)
     user.save()
-    record_event(AuditAction.REGISTERED, request=request, actor=user, target=user)
+    record_event(AuditAction.REGISTERED, actor=actor.identified_as(user), target=user)
     transaction.on_commit(lambda: tasks.send_activation_email.delay(str(user.pk)), robust=True)
 
 
 @transaction.atomic
-def activate_account(*, uid: str, token: str, request: Any) -> User:
+def activate_account(*, uid: str, token: str, actor: Actor) -> User:
     try:
         user = activation_link.check(uid, token)
     except UsedLinkError as exc:
         raise UsedLinkError("This account is already active: sign in.") from exc
     user.is_active = True
     user.save(update_fields=["is_active"])
-    record_event(AuditAction.ACTIVATED, request=request, actor=user, target=user)
+    record_event(AuditAction.ACTIVATED, actor=actor.identified_as(user), target=user)
     return user
 
 
 @transaction.atomic
-def invite_user(
-    *, inviter: User, email: str, first_name: str, last_name: str, role: str, request: Any
-) -> User:
+def invite_user(*, email: str, first_name: str, last_name: str, role: str, actor: Actor) -> User:
+    organization_id = organization_id_of(actor, what="invite people")
     email = normalize_email(email)
     if User.objects.filter(email=email).exists():
         raise Conflict("A user with this e-mail address already exists.", field="email")
@@ -79,19 +77,20 @@ def invite_user(
         first_name=first_name,
         last_name=last_name,
         role=role,
-        organization=inviter.organization,
+        organization_id=organization_id,
         is_active=False,
     )
     user.set_unusable_password()
     user.save()
-    record_event(AuditAction.USER_INVITED, request=request, target=user, details={"role": role})
-    send_invitation(user=user, inviter=inviter)
+    record_event(AuditAction.USER_INVITED, actor=actor, target=user, details={"role": role})
+    send_invitation(user=user, actor=actor)
     return user
 
 
-def send_invitation(*, user: User, inviter: User) -> None:
+def send_invitation(*, user: User, actor: Actor) -> None:
     if user.has_usable_password():
         raise Conflict("This user has already accepted the invitation.")
+    inviter = User.objects.get(pk=actor.user_id)
     inviter_name = inviter.get_full_name() or inviter.email
     transaction.on_commit(
         lambda: tasks.send_invitation_email.delay(str(user.pk), inviter_name), robust=True
@@ -99,11 +98,11 @@ def send_invitation(*, user: User, inviter: User) -> None:
 
 
 @transaction.atomic
-def accept_invitation(*, uid: str, token: str, password: str, request: Any) -> User:
+def accept_invitation(*, uid: str, token: str, password: str, actor: Actor) -> User:
     user = invitation_link.check(uid, token)
     validate_new_password(password, user)
     user.set_password(password)
     user.is_active = True
     user.save(update_fields=["password", "is_active"])
-    record_event(AuditAction.INVITATION_ACCEPTED, request=request, actor=user, target=user)
+    record_event(AuditAction.INVITATION_ACCEPTED, actor=actor.identified_as(user), target=user)
     return user

@@ -1,7 +1,5 @@
 """Optional TOTP two-factor sign-in (django-otp): set up, confirm, disable, each with a code."""
 
-from typing import Any
-
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -9,6 +7,7 @@ from heartmon.accounts.models import User
 from heartmon.accounts.services.sessions import confirmed_totp_device
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
+from heartmon.core.actor import Actor
 from heartmon.core.errors import Conflict, InvalidInput
 
 
@@ -28,7 +27,7 @@ def _check_code(device: TOTPDevice, code: str) -> None:
         raise InvalidInput("The code is wrong: check the app's clock and try again.", field="code")
 
 
-def confirm_totp(*, user: User, code: str, request: Any) -> None:
+def confirm_totp(*, user: User, code: str, actor: Actor) -> None:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         raise Conflict("No two-factor set-up is in progress: start one first.")
@@ -36,14 +35,14 @@ def confirm_totp(*, user: User, code: str, request: Any) -> None:
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        record_event(AuditAction.TWO_FACTOR_ENABLED, request=request, target=user)
+        record_event(AuditAction.TWO_FACTOR_ENABLED, actor=actor, target=user)
 
 
-def disable_totp(*, user: User, code: str, request: Any) -> None:
+def disable_totp(*, user: User, code: str, actor: Actor) -> None:
     device = confirmed_totp_device(user)
     if device is None:
         raise Conflict("Two-factor sign-in is not on.")
     _check_code(device, code)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        record_event(AuditAction.TWO_FACTOR_DISABLED, request=request, target=user)
+        record_event(AuditAction.TWO_FACTOR_DISABLED, actor=actor, target=user)

@@ -5,12 +5,13 @@ from typing import Any
 from django.db import transaction
 
 from heartmon.accounts.models import Organization, User
-from heartmon.accounts.roles import Role
 from heartmon.accounts.services.passwords import revoke_refresh_tokens
 from heartmon.accounts.services.signup import send_invitation
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
+from heartmon.core.actor import Actor
 from heartmon.core.errors import Conflict
+from heartmon.core.roles import Role
 
 PROFILE_FIELDS = ("first_name", "last_name", "phone")
 
@@ -27,7 +28,7 @@ def _removes_last_admin(user: User, role: str, is_active: bool) -> bool:
 
 
 @transaction.atomic
-def update_user(*, user: User, changes: dict[str, Any], request: Any) -> User:
+def update_user(*, user: User, changes: dict[str, Any], actor: Actor) -> User:
     """Apply an admin's changes (names, phone, role, active); an organization keeps one admin."""
     role = changes.get("role", user.role)
     is_active = changes.get("is_active", user.is_active)
@@ -40,17 +41,17 @@ def update_user(*, user: User, changes: dict[str, Any], request: Any) -> User:
         if field in changes:
             setattr(user, field, changes[field])
     user.save()
-    _record_user_changes(user, before, changes, request)
+    _record_user_changes(user, before, changes, actor)
     return user
 
 
 def _record_user_changes(
-    user: User, before: dict[str, Any], changes: dict[str, Any], request: Any
+    user: User, before: dict[str, Any], changes: dict[str, Any], actor: Actor
 ) -> None:
     if user.role != before["role"]:
         record_event(
             AuditAction.ROLE_CHANGED,
-            request=request,
+            actor=actor,
             target=user,
             details={"from": before["role"], "to": user.role},
         )
@@ -58,24 +59,24 @@ def _record_user_changes(
         if not user.is_active:
             revoke_refresh_tokens(user)
         action = AuditAction.USER_REACTIVATED if user.is_active else AuditAction.USER_DEACTIVATED
-        record_event(action, request=request, target=user)
+        record_event(action, actor=actor, target=user)
     profile_changes = sorted(set(changes) & set(PROFILE_FIELDS))
     if profile_changes:
         record_event(
             AuditAction.USER_UPDATED,
-            request=request,
+            actor=actor,
             target=user,
             details={"fields": profile_changes},
         )
 
 
 @transaction.atomic
-def resend_invitation(*, user: User, inviter: User, request: Any) -> None:
+def resend_invitation(*, user: User, actor: Actor) -> None:
     """A new invitation link; the old one keeps working until the password is set."""
-    send_invitation(user=user, inviter=inviter)
+    send_invitation(user=user, actor=actor)
     record_event(
         AuditAction.USER_INVITED,
-        request=request,
+        actor=actor,
         target=user,
         details={"role": user.role, "resent": True},
     )
@@ -91,13 +92,13 @@ def update_profile(*, user: User, changes: dict[str, Any]) -> User:
 
 
 @transaction.atomic
-def rename_organization(*, organization: Organization, name: str, request: Any) -> Organization:
+def rename_organization(*, organization: Organization, name: str, actor: Actor) -> Organization:
     organization.name = name
     organization.save(update_fields=["name"])
     record_event(
         AuditAction.ORGANIZATION_UPDATED,
-        request=request,
-        organization=organization,
+        actor=actor,
+        organization_id=organization.pk,
         target=organization,
     )
     return organization

@@ -12,8 +12,9 @@ from django.db.models import Model
 from django.urls import reverse
 
 from heartmon.accounts.models import Organization, User
-from heartmon.accounts.roles import Role
 from heartmon.audit.services import record_event
+from heartmon.core.actor import Actor
+from heartmon.core.roles import Role
 from heartmon.core.testing import make_user
 
 
@@ -113,5 +114,7 @@ def build(org: Organization) -> dict[str, Model]:
         "invitee": invitee,
         "keeper": make_user(org, "keeper@stmary.example", Role.ADMIN),
         "doctor": make_user(org, "attending@stmary.example", Role.DOCTOR),
-        "event": record_event("test.event", organization=org, target=invitee),
+        "event": record_event(
+            "test.event", actor=Actor.of_system("test", organization_id=org.pk), target=invitee
+        ),
     }

@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.urls import reverse
 
 from heartmon.accounts.models import User
-from heartmon.accounts.roles import Role
 from heartmon.audit.services import record_event
+from heartmon.core.roles import Role
 from heartmon.core.testing import make_user
 
 MODELS = [
@@ -25,8 +25,8 @@ def root(db) -> User:
 @pytest.fixture
 def admin_client(client, root, alice, bob, charlie):
     """Signed in as a superuser, with a few rows in the accounts and audit tables."""
-    record_event("auth.login", actor=alice)
-    record_event("user.role_changed", actor=charlie, target=charlie)
+    record_event("auth.login", actor=alice.as_actor())
+    record_event("user.role_changed", actor=charlie.as_actor(), target=charlie)
     client.force_login(root)
     return client
 

@@ -1,6 +1,6 @@
 import pytest
 
-from heartmon.accounts.roles import Role
+from heartmon.core.roles import Role
 from heartmon.core.testing import assert_problem
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """The role table, enforced: every endpoint, every role, own or foreign organization.
 
-The matrix is generated from `heartmon.accounts.roles.PERMISSIONS`: each (resource, action) of
+The matrix is generated from `heartmon.core.roles.PERMISSIONS`: each (resource, action) of
 the table names the requests (probes, in each app's `tests/role_probes.py`) that exercise it, and
 each role is expected to get the probe's success status when the table allows it and 403 when it
 does not. Asked about another organization's object, an allowed role gets 404; a list never shows
@@ -19,10 +19,10 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from heartmon.accounts.models import Organization, User
-from heartmon.accounts.roles import PERMISSIONS, Role, role_table_markdown
 from heartmon.accounts.tests import role_probes as accounts
 from heartmon.accounts.tests.role_probes import Probe, World
 from heartmon.clinic.tests import role_probes as clinic
+from heartmon.core.roles import PERMISSIONS, Role, role_table_markdown
 from heartmon.core.testing import assert_problem, client_for, make_user
 from heartmon.devices.tests import role_probes as devices
 from heartmon.ecg.tests import role_probes as ecg

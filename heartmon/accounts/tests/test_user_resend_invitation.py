@@ -2,9 +2,9 @@
 
 import pytest
 
-from heartmon.accounts.roles import Role
 from heartmon.accounts.tests.mail import link_in
 from heartmon.audit.models import AuditAction, AuditEvent
+from heartmon.core.roles import Role
 from heartmon.core.testing import assert_problem, make_user
 
 

@@ -1,8 +1,8 @@
 """PATCH and DELETE /api/v1/users/{id}/: admins change roles and (de)activate people."""
 
 from heartmon.accounts.models import User
-from heartmon.accounts.roles import Role
 from heartmon.audit.models import AuditAction, AuditEvent
+from heartmon.core.roles import Role
 from heartmon.core.testing import PASSWORD, assert_problem, client_for, make_user
 
 

@@ -3,7 +3,7 @@
 import uuid
 
 from heartmon.accounts.models import User
-from heartmon.accounts.roles import Role
+from heartmon.core.roles import Role
 from heartmon.core.testing import assert_problem, client_for, make_user
 
 URL = "/api/v1/users/"

@@ -13,8 +13,10 @@ from rest_framework_simplejwt.views import TokenRefreshView
 
 from heartmon.accounts import serializers as s
 from heartmon.accounts.authentication import signed_in_user
+from heartmon.accounts.lockout import AxesGate
 from heartmon.accounts.services import passwords, sessions, signup, two_factor, users
 from heartmon.accounts.throttles import PER_IP, LoginAccountThrottle
+from heartmon.core.actor import actor_of
 from heartmon.core.schema import problems
 from heartmon.core.validation import validated
 
@@ -55,7 +57,7 @@ class RegisterView(AnonymousView):
     )
     def post(self, request: Request) -> Response:
         signup.register_organization(
-            request=request, **validated(s.RegistrationSerializer, request)
+            actor=actor_of(request), **validated(s.RegistrationSerializer, request)
         )
         return Response({"detail": ACCEPTED}, status=status.HTTP_202_ACCEPTED)
 
@@ -69,7 +71,9 @@ class ActivateView(AnonymousView):
         responses={200: s.ProfileSerializer, **problems(400, 429)},
     )
     def post(self, request: Request) -> Response:
-        user = signup.activate_account(request=request, **validated(s.LinkSerializer, request))
+        user = signup.activate_account(
+            actor=actor_of(request), **validated(s.LinkSerializer, request)
+        )
         return Response(s.ProfileSerializer(user).data)
 
 
@@ -83,7 +87,7 @@ class AcceptInvitationView(AnonymousView):
     )
     def post(self, request: Request) -> Response:
         data = validated(s.AcceptInvitationSerializer, request)
-        user = signup.accept_invitation(request=request, **data)
+        user = signup.accept_invitation(actor=actor_of(request), **data)
         return Response(s.ProfileSerializer(user).data)
 
 
@@ -109,7 +113,9 @@ class TokenObtainView(AnonymousView):
     )
     def post(self, request: Request) -> Response:
         user = sessions.log_in(
-            request=request._request, **validated(s.CredentialsSerializer, request)
+            gate=AxesGate(request._request),
+            actor=actor_of(request),
+            **validated(s.CredentialsSerializer, request),
         )
         return Response(sessions.issue_tokens(user))
 
@@ -134,7 +140,7 @@ class LogoutView(APIView):
     )
     def post(self, request: Request) -> Response:
         data = validated(s.RefreshSerializer, request)
-        sessions.log_out(user=signed_in_user(request), request=request, **data)
+        sessions.log_out(actor=actor_of(request), **data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -165,7 +171,7 @@ class PasswordChangeView(APIView):
     )
     def post(self, request: Request) -> Response:
         data = validated(s.PasswordChangeSerializer, request)
-        passwords.change_password(user=signed_in_user(request), request=request, **data)
+        passwords.change_password(user=signed_in_user(request), actor=actor_of(request), **data)
         return Response(sessions.issue_tokens(signed_in_user(request)))
 
 
@@ -180,7 +186,7 @@ class PasswordResetView(AnonymousView):
     )
     def post(self, request: Request) -> Response:
         passwords.request_password_reset(
-            request=request, **validated(s.PasswordResetRequestSerializer, request)
+            actor=actor_of(request), **validated(s.PasswordResetRequestSerializer, request)
         )
         return Response({"detail": ACCEPTED}, status=status.HTTP_202_ACCEPTED)
 
@@ -216,14 +222,14 @@ class PasswordResetConfirmView(AnonymousView):
                 email=data["email"],
                 code=data["code"],
                 new_password=data["new_password"],
-                request=request,
+                actor=actor_of(request),
             )
         else:
             passwords.reset_password_with_link(
                 uid=data["uid"],
                 token=data["token"],
                 new_password=data["new_password"],
-                request=request,
+                actor=actor_of(request),
             )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -248,7 +254,7 @@ class TotpConfirmView(APIView):
     )
     def post(self, request: Request) -> Response:
         code = validated(s.OtpCodeSerializer, request)["code"]
-        two_factor.confirm_totp(user=signed_in_user(request), code=code, request=request)
+        two_factor.confirm_totp(user=signed_in_user(request), code=code, actor=actor_of(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -260,5 +266,5 @@ class TotpDisableView(APIView):
     )
     def post(self, request: Request) -> Response:
         code = validated(s.OtpCodeSerializer, request)["code"]
-        two_factor.disable_totp(user=signed_in_user(request), code=code, request=request)
+        two_factor.disable_totp(user=signed_in_user(request), code=code, actor=actor_of(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -21,9 +21,11 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from heartmon.accounts import serializers as s
 from heartmon.accounts.authentication import enforce_csrf
+from heartmon.accounts.lockout import AxesGate
 from heartmon.accounts.services import sessions
 from heartmon.accounts.throttles import PER_IP, LoginAccountThrottle
 from heartmon.accounts.views.auth import AnonymousView
+from heartmon.core.actor import actor_of
 from heartmon.core.errors import InvalidInput
 from heartmon.core.schema import problems
 from heartmon.core.validation import validated
@@ -74,7 +76,9 @@ class CookieLoginView(AnonymousView):
     )
     def post(self, request: Request) -> Response:
         user = sessions.log_in(
-            request=request._request, **validated(s.CredentialsSerializer, request)
+            gate=AxesGate(request._request),
+            actor=actor_of(request),
+            **validated(s.CredentialsSerializer, request),
         )
         rotate_token(request._request)
         response = Response(s.ProfileSerializer(user).data)
@@ -124,7 +128,7 @@ class CookieLogoutView(APIView):
         refresh = request.COOKIES.get(settings.AUTH_COOKIE_REFRESH)
         if refresh:
             with suppress(InvalidInput):  # expired or revoked already: the cookies go anyway
-                sessions.log_out(refresh=refresh, request=request)
+                sessions.log_out(refresh=refresh, actor=actor_of(request))
         response = Response(status=status.HTTP_204_NO_CONTENT)
         _clear_auth_cookies(response)
         return response

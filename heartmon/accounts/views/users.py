@@ -11,11 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from heartmon.accounts import serializers as s
-from heartmon.accounts.authentication import signed_in_user
 from heartmon.accounts.models import Organization, User
-from heartmon.accounts.permissions import RolePermission
 from heartmon.accounts.services import signup, users
-from heartmon.core.errors import Conflict
+from heartmon.core.actor import actor_of
+from heartmon.core.permissions import RolePermission
 from heartmon.core.schema import problems
 
 
@@ -61,7 +60,7 @@ class UserViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[User]:
-        return User.objects.visible_to(self.request.user).select_related("organization")
+        return User.objects.visible_to(actor_of(self.request)).select_related("organization")
 
     @extend_schema(
         summary="Invite a user: they get an e-mailed link to choose their password",
@@ -83,21 +82,18 @@ class UserViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = s.InvitationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        inviter = signed_in_user(request)
-        if inviter.organization_id is None:
-            raise Conflict("You belong to no organization: invite people through the admin.")
-        user = signup.invite_user(inviter=inviter, request=request, **serializer.validated_data)
+        user = signup.invite_user(actor=actor_of(request), **serializer.validated_data)
         return Response(s.UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer: s.UserSerializer) -> None:  # type: ignore[override]
         users.update_user(
             user=cast(User, serializer.instance),
             changes=serializer.validated_data,
-            request=self.request,
+            actor=actor_of(self.request),
         )
 
     def perform_destroy(self, instance: User) -> None:
-        users.update_user(user=instance, changes={"is_active": False}, request=self.request)
+        users.update_user(user=instance, changes={"is_active": False}, actor=actor_of(self.request))
 
     @extend_schema(
         summary="Send the invitation e-mail again (a new link)",
@@ -106,9 +102,7 @@ class UserViewSet(
     )
     @action(detail=True, methods=["post"], url_path="resend-invitation")
     def resend_invitation(self, request: Request, pk: str | None = None) -> Response:
-        users.resend_invitation(
-            user=self.get_object(), inviter=signed_in_user(request), request=request
-        )
+        users.resend_invitation(user=self.get_object(), actor=actor_of(request))
         return Response({"detail": "Invitation sent."}, status=status.HTTP_202_ACCEPTED)
 
 
@@ -136,12 +130,12 @@ class OrganizationViewSet(
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Organization]:
-        return Organization.objects.visible_to(self.request.user)
+        return Organization.objects.visible_to(actor_of(self.request))
 
     def perform_update(self, serializer: s.OrganizationSerializer) -> None:  # type: ignore[override]
         organization = cast(Organization, serializer.instance)
         users.rename_organization(
             organization=organization,
             name=serializer.validated_data.get("name", organization.name),
-            request=self.request,
+            actor=actor_of(self.request),
         )

@@ -11,14 +11,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from heartmon.accounts.models import User
-from heartmon.accounts.roles import Role
 from heartmon.audit.models import AuditAction
-from heartmon.audit.services import record_event
 from heartmon.clinic.models import ADMITTING_KINDS, Admission, Patient, Place, Transfer
-from heartmon.clinic.services.patients import audit
+from heartmon.clinic.services.assignments import assign_device, end_assignments
+from heartmon.clinic.services.patients import record_patient_event
+from heartmon.core.actor import Actor
 from heartmon.core.errors import Conflict, InvalidInput
+from heartmon.core.roles import Role
 from heartmon.devices.models import Device
-from heartmon.devices.services.assignments import assign_device, end_assignments
 
 ATTENDING_ROLES = frozenset({Role.DOCTOR, Role.ADMIN})
 
@@ -87,8 +87,7 @@ def admit_patient(
     devices: Sequence[Device] = (),
     attending: User | None = None,
     reason: str,
-    actor: Any,
-    request: Any,
+    actor: Actor,
 ) -> Admission:
     _raise_if_invalid(_admission_errors(patient, place, devices, attending))
     patient = Patient.objects.select_for_update().get(pk=patient.pk)  # serializes with archiving
@@ -101,15 +100,15 @@ def admit_patient(
         bed=place if place.is_bed else None,
         attending=attending,
         reason=reason,
-        admitted_by=actor,
+        admitted_by_id=actor.person_id,
     )
     _save_or_conflict(admission)
     for device in devices:
         assign_device(device=device, patient=patient, actor=actor, admission=admission)
-    audit(
+    record_patient_event(
         AuditAction.ADMISSION_CREATED,
         patient=patient,
-        request=request,
+        actor=actor,
         details={
             "admission_id": str(admission.pk),
             "place_id": str(place.pk),
@@ -131,9 +130,7 @@ def _lock_open(admission: Admission) -> Admission:
 
 
 @transaction.atomic
-def transfer_patient(
-    *, admission: Admission, place: Place, reason: str, actor: Any, request: Any
-) -> Admission:
+def transfer_patient(*, admission: Admission, place: Place, reason: str, actor: Actor) -> Admission:
     admission = _lock_open(admission)
     _raise_if_invalid({"place": _place_errors(admission.patient, place)})
     if place.pk == admission.place_id:
@@ -142,12 +139,16 @@ def transfer_patient(
     admission.place, admission.bed = place, (place if place.is_bed else None)
     _save_or_conflict(admission, update_fields=["place", "bed"])
     Transfer.objects.create(
-        admission=admission, from_place=from_place, to_place=place, reason=reason, moved_by=actor
+        admission=admission,
+        from_place=from_place,
+        to_place=place,
+        reason=reason,
+        moved_by_id=actor.person_id,
     )
-    audit(
+    record_patient_event(
         AuditAction.ADMISSION_TRANSFERRED,
         patient=admission.patient,
-        request=request,
+        actor=actor,
         details={
             "admission_id": str(admission.pk),
             "from_place_id": str(from_place.pk),
@@ -158,32 +159,18 @@ def transfer_patient(
 
 
 @transaction.atomic
-def discharge_patient(*, admission: Admission, reason: str, actor: Any, request: Any) -> Admission:
+def discharge_patient(*, admission: Admission, reason: str, actor: Actor) -> Admission:
     """Close the admission: its bed and devices are free again."""
     admission = _lock_open(admission)
     admission.discharged_at = timezone.now()
-    admission.discharged_by = actor
+    admission.discharged_by_id = actor.user_id
     admission.discharge_reason = reason
     admission.save(update_fields=["discharged_at", "discharged_by", "discharge_reason"])
     freed = end_assignments(assignments=admission.device_assignments.open(), actor=actor)
-    audit(
+    record_patient_event(
         AuditAction.ADMISSION_DISCHARGED,
         patient=admission.patient,
-        request=request,
+        actor=actor,
         details={"admission_id": str(admission.pk), "devices_freed": freed},
     )
     return admission
-
-
-def record_admissions_listed(*, rows: list[dict[str, Any]], request: Any) -> None:
-    """One event per list request, naming the admissions and patients on the page returned."""
-    record_event(
-        AuditAction.ADMISSIONS_LISTED,
-        request=request,
-        details={
-            "admission_ids": [row["id"] for row in rows],
-            "patient_ids": sorted({row["patient"]["id"] for row in rows}),
-            "count": len(rows),
-            "query": request.GET.urlencode(),
-        },
-    )

@@ -1,6 +1,5 @@
-"""Patients: registration, changes, archiving, and the audit trail of who read them."""
+"""Patients: registration, changes, archiving."""
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -9,8 +8,8 @@ from django.utils import timezone
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
 from heartmon.clinic.models import Patient
-from heartmon.clinic.services import organization_of
-from heartmon.core.errors import Conflict
+from heartmon.core.actor import Actor
+from heartmon.core.errors import Conflict, organization_id_of
 
 # Every field a client may set; patient_number freezes once the patient has clinical history.
 EDITABLE_FIELDS = (
@@ -26,15 +25,17 @@ EDITABLE_FIELDS = (
 )
 
 
-def audit(action: str, *, patient: Patient, request: Any, **fields: Any) -> None:
+def record_patient_event(
+    action: str, *, patient: Patient, actor: Actor, details: dict[str, Any] | None = None
+) -> None:
     """An event about one patient, filed under the patient's organization (a superuser has none)."""
     record_event(
         action,
-        request=request,
-        organization=patient.organization,
+        actor=actor,
+        organization_id=patient.organization_id,
         target=patient,
         patient_id=patient.pk,
-        **fields,
+        details=details,
     )
 
 
@@ -60,18 +61,19 @@ def has_clinical_history(patient: Patient) -> bool:
 
 
 @transaction.atomic
-def register_patient(*, data: dict[str, Any], actor: Any, request: Any) -> Patient:
-    patient = Patient(organization=organization_of(actor), created_by=actor)
+def register_patient(*, data: dict[str, Any], actor: Actor) -> Patient:
+    organization_id = organization_id_of(actor, what="manage this organization's data")
+    patient = Patient(organization_id=organization_id, created_by_id=actor.user_id)
     for field in EDITABLE_FIELDS:
         if field in data:
             setattr(patient, field, data[field])
     _save(patient)
-    audit(AuditAction.PATIENT_CREATED, patient=patient, request=request)
+    record_patient_event(AuditAction.PATIENT_CREATED, patient=patient, actor=actor)
     return patient
 
 
 @transaction.atomic
-def update_patient(*, patient: Patient, changes: dict[str, Any], request: Any) -> Patient:
+def update_patient(*, patient: Patient, changes: dict[str, Any], actor: Actor) -> Patient:
     if patient.is_archived:
         raise Conflict("This patient is archived: restore them first.", code="patient_archived")
     number = changes.get("patient_number", patient.patient_number)
@@ -88,14 +90,14 @@ def update_patient(*, patient: Patient, changes: dict[str, Any], request: Any) -
     for field in changed:
         setattr(patient, field, changes[field])
     _save(patient)
-    audit(
-        AuditAction.PATIENT_UPDATED, patient=patient, request=request, details={"fields": changed}
+    record_patient_event(
+        AuditAction.PATIENT_UPDATED, patient=patient, actor=actor, details={"fields": changed}
     )
     return patient
 
 
 @transaction.atomic
-def archive_patient(*, patient: Patient, request: Any) -> Patient:
+def archive_patient(*, patient: Patient, actor: Actor) -> Patient:
     """Hide a patient from lists, keeping every record; an admitted patient is discharged first."""
     patient = Patient.objects.select_for_update().get(pk=patient.pk)  # serializes with admit
     if patient.is_archived:
@@ -106,25 +108,15 @@ def archive_patient(*, patient: Patient, request: Any) -> Patient:
         )
     patient.archived_at = timezone.now()
     patient.save(update_fields=["archived_at", "updated_at"])
-    audit(AuditAction.PATIENT_ARCHIVED, patient=patient, request=request)
+    record_patient_event(AuditAction.PATIENT_ARCHIVED, patient=patient, actor=actor)
     return patient
 
 
 @transaction.atomic
-def restore_patient(*, patient: Patient, request: Any) -> Patient:
+def restore_patient(*, patient: Patient, actor: Actor) -> Patient:
     if not patient.is_archived:
         raise Conflict("This patient is not archived.", code="patient_not_archived")
     patient.archived_at = None
     patient.save(update_fields=["archived_at", "updated_at"])
-    audit(AuditAction.PATIENT_RESTORED, patient=patient, request=request)
+    record_patient_event(AuditAction.PATIENT_RESTORED, patient=patient, actor=actor)
     return patient
-
-
-def record_patients_listed(*, patient_ids: Iterable[str], request: Any) -> None:
-    """One event per list request, naming the patients on the page returned."""
-    ids = list(patient_ids)
-    record_event(
-        AuditAction.PATIENTS_LISTED,
-        request=request,
-        details={"patient_ids": ids, "count": len(ids), "query": request.GET.urlencode()},
-    )

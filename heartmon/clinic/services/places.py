@@ -8,8 +8,8 @@ from django.db.models import ProtectedError
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
 from heartmon.clinic.models import PARENT_KINDS, Place
-from heartmon.clinic.services import organization_of
-from heartmon.core.errors import Conflict, InvalidInput
+from heartmon.core.actor import Actor
+from heartmon.core.errors import Conflict, InvalidInput, organization_id_of
 
 
 def _check_parent(place: Place, parent: Place | None) -> None:
@@ -35,18 +35,17 @@ def _save(place: Place) -> None:
 
 
 @transaction.atomic
-def create_place(
-    *, kind: str, name: str, parent: Place | None = None, actor: Any, request: Any
-) -> Place:
-    place = Place(organization=organization_of(actor), kind=kind, name=name, parent=parent)
+def create_place(*, kind: str, name: str, parent: Place | None = None, actor: Actor) -> Place:
+    organization_id = organization_id_of(actor, what="manage this organization's data")
+    place = Place(organization_id=organization_id, kind=kind, name=name, parent=parent)
     _check_parent(place, parent)
     _save(place)
-    record_event(AuditAction.PLACE_CREATED, request=request, target=place, details={"kind": kind})
+    record_event(AuditAction.PLACE_CREATED, actor=actor, target=place, details={"kind": kind})
     return place
 
 
 @transaction.atomic
-def update_place(*, place: Place, changes: dict[str, Any], request: Any) -> Place:
+def update_place(*, place: Place, changes: dict[str, Any], actor: Actor) -> Place:
     """Rename or move a place; its kind is fixed at creation."""
     if "parent" in changes:
         _check_parent(place, changes["parent"])
@@ -55,7 +54,7 @@ def update_place(*, place: Place, changes: dict[str, Any], request: Any) -> Plac
     _save(place)
     record_event(
         AuditAction.PLACE_UPDATED,
-        request=request,
+        actor=actor,
         target=place,
         details={"fields": sorted(changes)},
     )
@@ -63,7 +62,7 @@ def update_place(*, place: Place, changes: dict[str, Any], request: Any) -> Plac
 
 
 @transaction.atomic
-def delete_place(*, place: Place, request: Any) -> None:
+def delete_place(*, place: Place, actor: Actor) -> None:
     """Only a place nothing refers to goes: no sub-places, devices or admission history."""
     place_id = place.pk
     try:
@@ -77,6 +76,6 @@ def delete_place(*, place: Place, request: Any) -> None:
         ) from exc
     record_event(
         AuditAction.PLACE_DELETED,
-        request=request,
+        actor=actor,
         details={"place_id": str(place_id), "kind": place.kind, "name": place.name},
     )

@@ -3,8 +3,8 @@ a device, and people of every role (alice admin, bob nurse, charlie admin of org
 
 import pytest
 
-from heartmon.accounts.roles import Role
 from heartmon.clinic.models import Patient, Place, PlaceKind
+from heartmon.core.roles import Role
 from heartmon.core.testing import client_for, make_user
 from heartmon.devices.models import Device
 

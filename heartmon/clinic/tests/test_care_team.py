@@ -1,8 +1,8 @@
 """/api/v1/patients/{id}/care-team/: the organization's people attached to a patient."""
 
-from heartmon.accounts.roles import Role
 from heartmon.audit.models import AuditAction, AuditEvent
 from heartmon.clinic.models import CareTeamMember, Patient
+from heartmon.core.roles import Role
 from heartmon.core.testing import assert_problem, make_user
 
 

@@ -3,7 +3,7 @@
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
@@ -11,36 +11,32 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from heartmon.accounts.permissions import RolePermission
+from heartmon.audit.mixins import AuditedReadMixin
 from heartmon.audit.models import AuditAction
 from heartmon.clinic import serializers as s
 from heartmon.clinic.filters import AdmissionFilter
-from heartmon.clinic.models import Admission, Patient, Transfer
+from heartmon.clinic.models import Admission, Patient
+from heartmon.clinic.selectors import admissions_for, patients_for
 from heartmon.clinic.services import admissions
-from heartmon.clinic.services.patients import audit
-from heartmon.clinic.views.patients import patients_for
+from heartmon.core.actor import actor_of
+from heartmon.core.permissions import RolePermission
 from heartmon.core.schema import problems
 from heartmon.core.validation import validated
-from heartmon.devices.models import DeviceAssignment
 
 
-def admissions_for(user: Any) -> QuerySet[Admission]:
-    return (
-        Admission.objects.visible_to(user)
-        .select_related("patient", "place", "attending")
-        .prefetch_related(
-            Prefetch("device_assignments", DeviceAssignment.objects.select_related("device")),
-            Prefetch("transfers", Transfer.objects.select_related("from_place", "to_place")),
-        )
-    )
-
-
-class AdmissionListing:
+class AdmissionListing(AuditedReadMixin):
     """List behaviour shared by the organization's and one patient's admission history."""
 
     filterset_class = AdmissionFilter
     search_fields = ["patient__patient_number", "patient__family_name", "place__name"]
     ordering_fields = ["admitted_at", "discharged_at"]
+
+    def audit_page(self, rows: list[dict[str, Any]]) -> None:
+        self.audit_read(
+            AuditAction.ADMISSIONS_LISTED,
+            patient_ids=[row["patient"]["id"] for row in rows],
+            admission_ids=[row["id"] for row in rows],
+        )
 
 
 @extend_schema_view(
@@ -65,16 +61,18 @@ class AdmissionViewSet(
     role_actions = {"create": "admit", "discharge": "admit", "transfer": "admit"}
 
     def get_queryset(self) -> QuerySet[Admission]:
-        return admissions_for(self.request.user)
+        return admissions_for(actor_of(self.request))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
-        admissions.record_admissions_listed(rows=response.data["results"], request=request)
+        self.audit_page(response.data["results"])
         return response
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         admission = self.get_object()
-        audit(AuditAction.ADMISSION_VIEWED, patient=admission.patient, request=request)
+        self.audit_read(
+            AuditAction.ADMISSION_VIEWED, patient_ids=[admission.patient_id], target=admission
+        )
         return Response(self.get_serializer(admission).data)
 
     @extend_schema(
@@ -97,7 +95,7 @@ class AdmissionViewSet(
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = validated(s.AdmitSerializer, request)
-        admission = admissions.admit_patient(**data, actor=request.user, request=request)
+        admission = admissions.admit_patient(**data, actor=actor_of(request))
         return self._present(admission, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -110,7 +108,7 @@ class AdmissionViewSet(
     def discharge(self, request: Request, pk: str | None = None) -> Response:
         admission, data = self.get_object(), validated(s.DischargeSerializer, request)
         admissions.discharge_patient(
-            admission=admission, reason=data["reason"], actor=request.user, request=request
+            admission=admission, reason=data["reason"], actor=actor_of(request)
         )
         return self._present(admission)
 
@@ -129,9 +127,7 @@ class AdmissionViewSet(
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, pk: str | None = None) -> Response:
         admission, data = self.get_object(), validated(s.TransferRequestSerializer, request)
-        admissions.transfer_patient(
-            admission=admission, **data, actor=request.user, request=request
-        )
+        admissions.transfer_patient(admission=admission, **data, actor=actor_of(request))
         return self._present(admission)
 
     def _present(self, admission: Admission, status_code: int = status.HTTP_200_OK) -> Response:
@@ -150,20 +146,14 @@ class PatientAdmissionsView(AdmissionListing, generics.ListAPIView[Admission]):
 
     @cached_property
     def patient(self) -> Patient:
-        return get_object_or_404(patients_for(self.request.user), pk=self.kwargs["patient_pk"])
+        return get_object_or_404(patients_for(actor_of(self.request)), pk=self.kwargs["patient_pk"])
 
     def get_queryset(self) -> QuerySet[Admission]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no patient
             return Admission.objects.none()
-        return admissions_for(self.request.user).filter(patient=self.patient)
+        return admissions_for(actor_of(self.request)).filter(patient=self.patient)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
-        ids = [row["id"] for row in response.data["results"]]
-        audit(
-            AuditAction.ADMISSIONS_LISTED,
-            patient=self.patient,
-            request=request,
-            details={"admission_ids": ids},
-        )
+        self.audit_page(response.data["results"])
         return response

@@ -17,30 +17,22 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from heartmon.accounts.permissions import RolePermission
-from heartmon.accounts.roles import role_allows
+from heartmon.audit.mixins import AuditedReadMixin
 from heartmon.audit.models import AuditAction
 from heartmon.clinic import serializers as s
 from heartmon.clinic.filters import CareTeamFilter, PatientFilter
 from heartmon.clinic.models import CareTeamMember, Patient
+from heartmon.clinic.selectors import patients_for
 from heartmon.clinic.services import care_team, patients
+from heartmon.core.actor import actor_of
+from heartmon.core.permissions import RolePermission
+from heartmon.core.roles import may
 from heartmon.core.schema import problems
+from heartmon.core.validation import validated
 
 ARCHIVED = OpenApiParameter(
     "archived", OpenApiTypes.BOOL, description="true: archived patients only (admins)."
 )
-
-
-def may(user: Any, resource: str, action: str) -> bool:
-    if not user.is_authenticated:  # only while the OpenAPI schema is generated
-        return False
-    return bool(user.is_superuser or role_allows(user.role, resource, action))
-
-
-def patients_for(user: Any) -> QuerySet[Patient]:
-    """The patients a user may open: their organization's, archived ones for admins only."""
-    rows = Patient.objects.all() if may(user, "patients", "archived") else Patient.objects.active()
-    return rows.visible_to(user).select_related("organization")
 
 
 @extend_schema_view(
@@ -63,7 +55,7 @@ def patients_for(user: Any) -> QuerySet[Patient]:
         responses={204: None, **problems(401, 403, 404, 409)},
     ),
 )
-class PatientViewSet(viewsets.ModelViewSet[Patient]):
+class PatientViewSet(AuditedReadMixin, viewsets.ModelViewSet[Patient]):
     permission_classes = [RolePermission]
     role_resource = "patients"
     role_actions = {"restore": "archived"}
@@ -73,14 +65,14 @@ class PatientViewSet(viewsets.ModelViewSet[Patient]):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Patient]:
-        user = self.request.user
+        actor = actor_of(self.request)
         if self.action != "list":
-            return patients_for(user)
+            return patients_for(actor)
         if not self._archived_requested():
-            return Patient.objects.active().visible_to(user)
-        if not may(user, "patients", "archived"):
+            return Patient.objects.active().visible_to(actor)
+        if not may(actor, "patients", "archived"):
             raise exceptions.PermissionDenied("Only admins list archived patients.")
-        return Patient.objects.archived().visible_to(user)
+        return Patient.objects.archived().visible_to(actor)
 
     def _archived_requested(self) -> bool:
         value = self.request.query_params.get("archived", "false")
@@ -90,19 +82,21 @@ class PatientViewSet(viewsets.ModelViewSet[Patient]):
             raise exceptions.ValidationError({"archived": exc.detail}) from exc
 
     def get_serializer_class(self) -> Any:
-        if self.request.method == "GET" and not may(self.request.user, "clinical_details", "read"):
+        if self.request.method == "GET" and not may(
+            actor_of(self.request), "clinical_details", "read"
+        ):
             return s.PatientSummarySerializer
         return s.PatientSerializer
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
         ids = [row["id"] for row in response.data["results"]]
-        patients.record_patients_listed(patient_ids=ids, request=request)
+        self.audit_read(AuditAction.PATIENTS_LISTED, patient_ids=ids)
         return response
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         patient = self.get_object()
-        patients.audit(AuditAction.PATIENT_VIEWED, patient=patient, request=request)
+        self.audit_read(AuditAction.PATIENT_VIEWED, patient_ids=[patient.pk], target=patient)
         return Response(self.get_serializer(patient).data)
 
     @extend_schema(
@@ -126,18 +120,18 @@ class PatientViewSet(viewsets.ModelViewSet[Patient]):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        patient = patients.register_patient(
-            data=serializer.validated_data, actor=request.user, request=request
-        )
+        patient = patients.register_patient(data=serializer.validated_data, actor=actor_of(request))
         return Response(s.PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer: Any) -> None:
         patients.update_patient(
-            patient=serializer.instance, changes=serializer.validated_data, request=self.request
+            patient=serializer.instance,
+            changes=serializer.validated_data,
+            actor=actor_of(self.request),
         )
 
     def perform_destroy(self, instance: Patient) -> None:
-        patients.archive_patient(patient=instance, request=self.request)
+        patients.archive_patient(patient=instance, actor=actor_of(self.request))
 
     @extend_schema(
         summary="Restore an archived patient (admins)",
@@ -146,7 +140,7 @@ class PatientViewSet(viewsets.ModelViewSet[Patient]):
     )
     @action(detail=True, methods=["post"])
     def restore(self, request: Request, pk: str | None = None) -> Response:
-        patient = patients.restore_patient(patient=self.get_object(), request=request)
+        patient = patients.restore_patient(patient=self.get_object(), actor=actor_of(request))
         return Response(s.PatientSerializer(patient).data)
 
 
@@ -161,7 +155,10 @@ class PatientViewSet(viewsets.ModelViewSet[Patient]):
     ),
 )
 class CareTeamViewSet(
-    mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet[CareTeamMember]
+    AuditedReadMixin,
+    mixins.ListModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[CareTeamMember],
 ):
     serializer_class = s.CareTeamMemberSerializer
     permission_classes = [RolePermission]
@@ -173,16 +170,17 @@ class CareTeamViewSet(
     def get_queryset(self) -> QuerySet[CareTeamMember]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no patient
             return CareTeamMember.objects.none()
-        members = CareTeamMember.objects.visible_to(self.request.user)
+        members = CareTeamMember.objects.visible_to(actor_of(self.request))
         return members.filter(patient=self.patient).select_related("user")
 
     @cached_property
     def patient(self) -> Patient:
-        return get_object_or_404(patients_for(self.request.user), pk=self.kwargs["patient_pk"])
+        return get_object_or_404(patients_for(actor_of(self.request)), pk=self.kwargs["patient_pk"])
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
-        patients.audit(AuditAction.CARE_TEAM_VIEWED, patient=self.patient, request=request)
+        patient = self.patient
+        self.audit_read(AuditAction.CARE_TEAM_VIEWED, patient_ids=[patient.pk], target=patient)
         return response
 
     @extend_schema(
@@ -199,12 +197,9 @@ class CareTeamViewSet(
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         patient = self.patient
-        serializer = s.CareTeamAddSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        member = care_team.add_care_team_member(
-            patient=patient, **serializer.validated_data, request=request
-        )
+        data = validated(s.CareTeamAddSerializer, request)
+        member = care_team.add_care_team_member(patient=patient, **data, actor=actor_of(request))
         return Response(s.CareTeamMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: CareTeamMember) -> None:
-        care_team.remove_care_team_member(member=instance, request=self.request)
+        care_team.remove_care_team_member(member=instance, actor=actor_of(self.request))

@@ -2,17 +2,19 @@
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from heartmon.accounts.permissions import RolePermission
 from heartmon.clinic import serializers as s
 from heartmon.clinic.filters import PlaceFilter
-from heartmon.clinic.models import Admission, Place
+from heartmon.clinic.models import Place
+from heartmon.clinic.selectors import places_for
 from heartmon.clinic.services import places
+from heartmon.core.actor import actor_of
+from heartmon.core.permissions import RolePermission
 from heartmon.core.schema import problems
 
 
@@ -45,8 +47,7 @@ class PlaceViewSet(viewsets.ModelViewSet[Place]):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Place]:
-        open_in_bed = Admission.objects.filter(bed=OuterRef("pk"), discharged_at__isnull=True)
-        return Place.objects.visible_to(self.request.user).annotate(occupied=Exists(open_in_bed))
+        return places_for(actor_of(self.request))
 
     def get_serializer_class(self) -> Any:
         return s.PlaceChangeSerializer if self.action == "partial_update" else s.PlaceSerializer
@@ -69,20 +70,18 @@ class PlaceViewSet(viewsets.ModelViewSet[Place]):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        place = places.create_place(
-            **serializer.validated_data, actor=request.user, request=request
-        )
+        place = places.create_place(**serializer.validated_data, actor=actor_of(request))
         return Response(self._present(place), status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         place = self.get_object()
         serializer = self.get_serializer(place, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        places.update_place(place=place, changes=serializer.validated_data, request=request)
+        places.update_place(place=place, changes=serializer.validated_data, actor=actor_of(request))
         return Response(self._present(place))
 
     def perform_destroy(self, instance: Place) -> None:
-        places.delete_place(place=instance, request=self.request)
+        places.delete_place(place=instance, actor=actor_of(self.request))
 
     def _present(self, place: Place) -> Any:
         return s.PlaceSerializer(self.get_queryset().get(pk=place.pk)).data

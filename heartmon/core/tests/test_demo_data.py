@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from heartmon.accounts.models import Organization, User
-from heartmon.accounts.roles import Role
+from heartmon.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

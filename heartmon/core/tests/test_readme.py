@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from heartmon.accounts.roles import role_table_markdown
+from heartmon.core.roles import role_table_markdown
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 

@@ -1,14 +1,13 @@
-"""Registering devices, changing their status, attaching them to patients, retiring them."""
+"""Registering devices, changing their status, retiring them. (Attaching them to patients is
+the clinic's: clinic.services.assignments.)"""
 
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from heartmon.audit.models import AuditAction
-from heartmon.audit.services import record_event
-from heartmon.clinic.models import Patient
-from heartmon.core.errors import Conflict, InvalidInput
+from heartmon.core.actor import Actor
+from heartmon.core.errors import Conflict, InvalidInput, organization_id_of
 from heartmon.devices.models import (
     Device,
     DeviceAssignment,
@@ -18,9 +17,6 @@ from heartmon.devices.models import (
     DeviceSettings,
     DeviceStatus,
 )
-from heartmon.devices.services.assignments import assign_device, end_assignments
-from heartmon.ecg.models import Recording
-from heartmon.telemetry.models import Reading
 
 EDITABLE_FIELDS = (
     "serial_number",
@@ -34,7 +30,7 @@ EDITABLE_FIELDS = (
 )
 
 
-def _lock(device: Device) -> Device:
+def lock_device(device: Device) -> Device:
     """The device row, locked until the transaction ends: status changes, assignments and
     settings of one device happen one after another."""
     return Device.objects.select_for_update().get(pk=device.pk)
@@ -54,15 +50,14 @@ def _save(device: Device) -> Device:
 
 
 @transaction.atomic
-def register_device(*, organization: Any, fields: dict[str, Any]) -> Device:
-    if organization is None:
-        raise Conflict("You belong to no organization: register devices through the admin.")
-    return _save(Device(organization=organization, **fields))
+def register_device(*, fields: dict[str, Any], actor: Actor) -> Device:
+    organization_id = organization_id_of(actor, what="register devices")
+    return _save(Device(organization_id=organization_id, **fields))
 
 
 @transaction.atomic
 def update_device(*, device: Device, changes: dict[str, Any]) -> Device:
-    device = _lock(device)
+    device = lock_device(device)
     lead_count = changes.get("lead_count", device.lead_count)
     current = DeviceSettings.objects.filter(device=device).first()
     if current is not None and len(current.document["enabled_leads"]) > lead_count:
@@ -78,10 +73,10 @@ def update_device(*, device: Device, changes: dict[str, Any]) -> Device:
 
 
 @transaction.atomic
-def change_status(*, device: Device, status: str, actor: Any) -> Device:
+def change_status(*, device: Device, status: str, actor: Actor) -> Device:
     """Only an unassigned device leaves active: unassign (or discharge) first, nothing ends
     silently. Retiring also revokes the device's keys."""
-    device = _lock(device)
+    device = lock_device(device)
     if status == device.status:
         return device
     if status != DeviceStatus.ACTIVE and _open_assignment(device) is not None:
@@ -98,28 +93,23 @@ def change_status(*, device: Device, status: str, actor: Any) -> Device:
             device=device, revoked_at__isnull=True
         ).update(revoked_at=timezone.now())
     DeviceEvent.objects.create(
-        device=device, kind=DeviceEventKind.STATUS_CHANGED, actor=actor, details=details
+        device=device, kind=DeviceEventKind.STATUS_CHANGED, actor_id=actor.user_id, details=details
     )
     return device
 
 
 def has_history(device: Device) -> bool:
-    return (
-        any(
-            related.filter(device=device).exists()
-            for related in (DeviceAssignment.objects, DeviceKey.objects, DeviceEvent.objects)
-        )
-        or DeviceSettings.objects.filter(device=device).exists()
-        or Reading.objects.filter(device=device).exists()
-        or Recording.objects.filter(device=device).exists()
-    )
+    """Anything recorded about the device or by it: assignments, keys, events, settings, and the
+    readings and recordings of the apps above (reached through their reverse relations)."""
+    related = ("assignments", "keys", "events", "settings_versions", "readings", "ecg_recordings")
+    return any(getattr(device, name).exists() for name in related)
 
 
 @transaction.atomic
-def remove_device(*, device: Device, actor: Any) -> bool:
+def remove_device(*, device: Device, actor: Actor) -> bool:
     """Delete a device nothing refers to; retire one with history (kept for the record).
     Returns True when the device was deleted."""
-    device = _lock(device)
+    device = lock_device(device)
     if not has_history(device):
         device.delete()
         return True
@@ -129,38 +119,3 @@ def remove_device(*, device: Device, actor: Any) -> bool:
 
 def _open_assignment(device: Device) -> DeviceAssignment | None:
     return DeviceAssignment.objects.open().filter(device=device).first()
-
-
-@transaction.atomic
-def assign_to_patient(*, device: Device, patient: Patient, request: Any) -> DeviceAssignment:
-    device = _lock(device)
-    if patient.organization_id != device.organization_id:
-        raise InvalidInput("This patient belongs to another organization.", field="patient")
-    assignment = assign_device(device=device, patient=patient, actor=request.user)
-    record_event(
-        AuditAction.DEVICE_ASSIGNED,
-        request=request,
-        target=device,
-        patient_id=patient.pk,
-        details={"assignment_id": assignment.pk},
-    )
-    return assignment
-
-
-@transaction.atomic
-def unassign(*, device: Device, request: Any) -> DeviceAssignment:
-    device = _lock(device)
-    assignment = _open_assignment(device)
-    if assignment is None:
-        raise Conflict(
-            f"Device {device.serial_number} is not assigned to anyone.", code="device_not_assigned"
-        )
-    end_assignments(assignments=[assignment], actor=request.user)
-    record_event(
-        AuditAction.DEVICE_UNASSIGNED,
-        request=request,
-        target=device,
-        patient_id=assignment.patient_id,
-        details={"assignment_id": assignment.pk},
-    )
-    return assignment

@@ -2,27 +2,21 @@
 eligible image for a device, and the results devices report."""
 
 import hashlib
-from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
-from heartmon.core.errors import Conflict, DomainError, InvalidInput
+from heartmon.core.actor import Actor
+from heartmon.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    organization_id_of,
+)
 from heartmon.devices.models import Device, DeviceEvent, DeviceEventKind, Firmware
 from heartmon.devices.semver import Version
-
-
-class PayloadTooLarge(DomainError):
-    status = 413
-    code = "payload_too_large"
-    title = "Payload too large"
-
-
-class NotFound(DomainError):
-    status = 404
-    code = "not_found"
-    title = "Not found"
 
 
 def max_upload_bytes() -> int:
@@ -49,17 +43,15 @@ def _measure(file: UploadedFile) -> tuple[int, str]:
 @transaction.atomic
 def add_firmware(
     *,
-    organization: Any,
     model: str,
     version: str,
     file: UploadedFile,
     release_notes: str,
     min_version: str,
     sha256: str | None,
-    actor: Any,
+    actor: Actor,
 ) -> Firmware:
-    if organization is None:
-        raise Conflict("You belong to no organization: upload firmware through the admin.")
+    organization_id = organization_id_of(actor, what="upload firmware")
     size, digest = _measure(file)
     refuse_if_too_large(size)
     if sha256 and sha256.lower() != digest:
@@ -68,17 +60,18 @@ def add_firmware(
             code="checksum_mismatch",
             field="sha256",
         )
-    if Firmware.objects.filter(organization=organization, model=model, version=version).exists():
+    same = Firmware.objects.filter(organization_id=organization_id, model=model, version=version)
+    if same.exists():
         raise _duplicate(model, version)
     firmware = Firmware(
-        organization=organization,
+        organization_id=organization_id,
         model=model,
         version=version,
         size=size,
         sha256=digest,
         release_notes=release_notes,
         min_version=min_version,
-        uploaded_by=actor,
+        uploaded_by_id=actor.person_id,
     )
     firmware.file.save(f"{model}-{version}.bin", file, save=False)
     stored_name = str(firmware.file.name)

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 
 from heartmon.accounts.tests.role_probes import Probe, World
+from heartmon.clinic.services.assignments import assign_device
 from heartmon.devices import settings_schema
 from heartmon.devices.models import Device, DeviceSettings, Firmware
-from heartmon.devices.services.assignments import assign_device
 from heartmon.devices.services.keys import create_key
 
 TARGETS = {
@@ -105,7 +105,10 @@ def build(objects: dict[str, Any]) -> dict[str, Model]:
         organization=org, serial_number="HM-0001", model="HM-3L", lead_count=3
     )
     assignment = assign_device(
-        device=device, patient=objects["patient"], actor=keeper, admission=objects["admission"]
+        device=device,
+        patient=objects["patient"],
+        actor=keeper.as_actor(),
+        admission=objects["admission"],
     )
     DeviceSettings.objects.create(
         device=device, version=1, document=settings_schema.defaults(3), created_by=keeper
@@ -122,7 +125,7 @@ def build(objects: dict[str, Any]) -> dict[str, Model]:
     return {
         "device": device,
         "assignment": assignment,
-        "key": create_key(device=device, name="factory", actor=keeper)[0],
+        "key": create_key(device=device, name="factory", actor=keeper.as_actor())[0],
         "spare_device": Device.objects.create(
             organization=org, serial_number="HM-0002", model="HM-3L", lead_count=3
         ),

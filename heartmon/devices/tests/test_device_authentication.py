@@ -10,12 +10,9 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from heartmon.core.testing import assert_problem
-from heartmon.devices.authentication import (
-    DeviceAuthentication,
-    IsActiveDevice,
-    KeyMatchesDevice,
-)
+from heartmon.devices.authentication import DeviceAuthentication
 from heartmon.devices.models import Device, DeviceKey, DeviceStatus
+from heartmon.devices.permissions import IsActiveDevice, KeyMatchesDevice
 
 URL = "/api/v1/device/settings/"
 

@@ -50,7 +50,7 @@ def test_a_key_of_another_device_is_not_found_under_this_one(as_alice, device, o
     from heartmon.devices.services.keys import create_key
 
     other = Device.objects.create(organization=org_a, serial_number="HM-9", model="HM-3L")
-    row, _ = create_key(device=other, name="", actor=alice)
+    row, _ = create_key(device=other, name="", actor=alice.as_actor())
 
     assert_problem(as_alice.delete(f"{url(device)}{row.pk}/"), 404)
     row.refresh_from_db()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from heartmon.accounts.roles import Role
+from heartmon.core.roles import Role
 from heartmon.core.testing import assert_problem, client_for, make_user
 from heartmon.devices.models import DeviceEvent, DeviceEventKind, DeviceSettings
 from heartmon.devices.settings_schema import defaults

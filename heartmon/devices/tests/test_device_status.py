@@ -1,9 +1,9 @@
 """POST /api/v1/devices/{id}/status/: every change is in the history; an assigned device stays
 active until unassigned."""
 
+from heartmon.clinic.services.assignments import assign_device
 from heartmon.core.testing import assert_problem
 from heartmon.devices.models import DeviceEvent, DeviceEventKind, DeviceStatus
-from heartmon.devices.services.assignments import assign_device
 
 
 def url(device) -> str:
@@ -38,7 +38,7 @@ def test_an_unknown_status_is_refused(as_alice, device):
 
 
 def test_an_assigned_device_cannot_leave_active(as_alice, alice, device, patient):
-    assign_device(device=device, patient=patient, actor=alice)
+    assign_device(device=device, patient=patient, actor=alice.as_actor())
 
     body = assert_problem(as_alice.post(url(device), {"status": "inactive"}), 409)
 

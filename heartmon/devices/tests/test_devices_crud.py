@@ -4,10 +4,10 @@ import uuid
 
 import pytest
 
-from heartmon.accounts.roles import Role
+from heartmon.clinic.services.assignments import assign_device
+from heartmon.core.roles import Role
 from heartmon.core.testing import assert_problem, client_for, make_user
 from heartmon.devices.models import Device, DeviceAssignment, DeviceStatus
-from heartmon.devices.services.assignments import assign_device
 from heartmon.devices.settings_schema import defaults
 
 URL = "/api/v1/devices/"
@@ -130,7 +130,7 @@ def test_it_filters_by_status_model_assignment_patient_and_place(
         status=DeviceStatus.MAINTENANCE,
         home_place=ward,
     )
-    assign_device(device=device, patient=patient, actor=alice)
+    assign_device(device=device, patient=patient, actor=alice.as_actor())
 
     assert serials(as_alice.get(URL, {"status": "maintenance"})) == [other.serial_number]
     assert serials(as_alice.get(URL, {"model": "HM-3L"})) == [device.serial_number]
@@ -202,7 +202,7 @@ def test_a_device_with_history_is_retired_and_its_keys_revoked(as_alice, device,
 
 
 def test_an_assigned_device_is_neither_deleted_nor_retired(as_alice, alice, device, patient):
-    assign_device(device=device, patient=patient, actor=alice)
+    assign_device(device=device, patient=patient, actor=alice.as_actor())
 
     assert_problem(as_alice.delete(f"{URL}{device.pk}/"), 409)
     device.refresh_from_db()

@@ -13,9 +13,10 @@ from heartmon.core.errors import InvalidInput
 from heartmon.core.schema import problems
 from heartmon.devices import semver
 from heartmon.devices import serializers as s
-from heartmon.devices.authentication import DeviceAuthentication, DevicePrincipal, IsActiveDevice
+from heartmon.devices.authentication import DeviceAuthentication, DevicePrincipal
 from heartmon.devices.models import Device, Firmware
-from heartmon.devices.services import firmware, settings
+from heartmon.devices.permissions import IsActiveDevice
+from heartmon.devices.services import device_settings, firmware
 
 
 class DeviceAPIView(APIView):
@@ -29,7 +30,7 @@ class DeviceAPIView(APIView):
         return principal.device
 
 
-class DeviceSettingsView(DeviceAPIView):
+class OwnSettingsView(DeviceAPIView):
     @extend_schema(
         summary="Device: the settings to run with (If-None-Match with the last ETag: 304)",
         parameters=[OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER)],
@@ -40,7 +41,7 @@ class DeviceSettingsView(DeviceAPIView):
         },
     )
     def get(self, request: Request) -> Response:
-        current = settings.current_settings(self.device)
+        current = device_settings.current_settings(self.device)
         headers = {"ETag": current.etag, "Cache-Control": "no-cache"}
         offered = [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
         if current.etag in offered or "*" in offered:

@@ -1,8 +1,9 @@
-"""Devices as people manage them: CRUD, status, assignment to patients, history."""
+"""Devices as people manage them: CRUD, status, history. (Assigning them to patients is the
+clinic's: clinic.views.device_assignments.)"""
 
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery, UUIDField
+from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -12,29 +13,17 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from heartmon.accounts.permissions import RolePermission
+from heartmon.core.actor import actor_of
 from heartmon.core.errors import InvalidInput
+from heartmon.core.permissions import RolePermission
 from heartmon.core.schema import problems
 from heartmon.devices import serializers as s
 from heartmon.devices.models import Device, DeviceAssignment, DeviceEvent, DeviceEventKind
+from heartmon.devices.selectors import devices_for
 from heartmon.devices.services import devices
-
-
-def devices_visible_to(user: Any) -> QuerySet[Device]:
-    """Devices with `open_patient_id`, the patient of their open assignment, in one query."""
-    open_patient = DeviceAssignment.objects.open().filter(device=OuterRef("pk"))
-    return Device.objects.visible_to(user).annotate(
-        open_patient_id=Subquery(open_patient.values("patient_id")[:1], output_field=UUIDField())
-    )
-
-
-def device_for(request: Request, device_pk: Any) -> Device:
-    """The device of a nested URL, or 404 when the user may not see it."""
-    return get_object_or_404(devices_visible_to(request.user), pk=device_pk)
 
 
 class DeviceFilter(filters.FilterSet):
@@ -92,19 +81,17 @@ class DeviceViewSet(viewsets.ModelViewSet[Device]):
     serializer_class = s.DeviceSerializer
     permission_classes = [RolePermission]
     role_resource = "devices"
-    role_actions = {"assign": "assign", "unassign": "assign"}
     filterset_class = DeviceFilter
     search_fields = ["serial_number", "name", "mac_address"]
     ordering_fields = ["serial_number", "name", "model", "status", "last_seen_at", "created_at"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Device]:
-        return devices_visible_to(self.request.user)
+        return devices_for(actor_of(self.request))
 
     def perform_create(self, serializer: s.DeviceSerializer) -> None:  # type: ignore[override]
         device = devices.register_device(
-            organization=getattr(self.request.user, "organization", None),
-            fields=serializer.validated_data,
+            fields=serializer.validated_data, actor=actor_of(self.request)
         )
         serializer.instance = self.get_queryset().get(pk=device.pk)
 
@@ -116,7 +103,7 @@ class DeviceViewSet(viewsets.ModelViewSet[Device]):
         serializer.instance = self.get_queryset().get(pk=device.pk)
 
     def perform_destroy(self, instance: Device) -> None:
-        devices.remove_device(device=instance, actor=self.request.user)
+        devices.remove_device(device=instance, actor=actor_of(self.request))
 
     def _fresh(self, device: Device, code: int = status.HTTP_200_OK) -> Response:
         serializer = s.DeviceSerializer(
@@ -135,37 +122,11 @@ class DeviceViewSet(viewsets.ModelViewSet[Device]):
         serializer = s.StatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         device = devices.change_status(
-            device=self.get_object(), status=serializer.validated_data["status"], actor=request.user
+            device=self.get_object(),
+            status=serializer.validated_data["status"],
+            actor=actor_of(request),
         )
         return self._fresh(device)
-
-    @extend_schema(
-        summary="Attach an active device to a patient outside an admission",
-        request=s.AssignSerializer,
-        responses={201: s.AssignmentSerializer, **problems(400, 401, 403, 404, 409)},
-        examples=[
-            OpenApiExample("Assign", value={"patient": "3f0c1c1e-8a5e-4d7e-9a55-2f1b6f0f1c2d"})
-        ],
-    )
-    @action(detail=True, methods=["post"])
-    def assign(self, request: Request, pk: str | None = None) -> Response:
-        device = self.get_object()
-        serializer = s.AssignSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        assignment = devices.assign_to_patient(
-            device=device, patient=serializer.validated_data["patient"], request=request
-        )
-        return Response(s.AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(
-        summary="End the device's open assignment",
-        request=None,
-        responses={200: s.AssignmentSerializer, **problems(401, 403, 404, 409)},
-    )
-    @action(detail=True, methods=["post"])
-    def unassign(self, request: Request, pk: str | None = None) -> Response:
-        assignment = devices.unassign(device=self.get_object(), request=request)
-        return Response(s.AssignmentSerializer(assignment).data)
 
     @extend_schema(
         summary="The device's history: status, assignments, keys, settings, OTA (newest first)",
@@ -174,7 +135,7 @@ class DeviceViewSet(viewsets.ModelViewSet[Device]):
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request: Request, pk: str | None = None) -> Response:
-        events = DeviceEvent.objects.filter(device=device_for(request, pk))
+        events = DeviceEvent.objects.filter(device=self.get_object())
         kind = request.query_params.get("kind")
         if kind is not None:
             if kind not in DeviceEventKind.values:

@@ -8,7 +8,8 @@ from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from heartmon.accounts.permissions import RolePermission
+from heartmon.core.actor import actor_of
+from heartmon.core.permissions import RolePermission
 from heartmon.core.schema import problems
 from heartmon.devices import serializers as s
 from heartmon.devices.models import Firmware
@@ -44,7 +45,7 @@ class FirmwareViewSet(
     ordering_fields = ["model", "created_at"]
 
     def get_queryset(self) -> QuerySet[Firmware]:
-        return Firmware.objects.visible_to(self.request.user)
+        return Firmware.objects.visible_to(actor_of(self.request))
 
     @extend_schema(
         summary="Upload firmware (multipart): the server computes size and SHA-256",
@@ -70,14 +71,13 @@ class FirmwareViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         image = firmware.add_firmware(
-            organization=getattr(request.user, "organization", None),
             model=data["model"],
             version=data["version"],
             file=data["file"],
             release_notes=data.get("release_notes", ""),
             min_version=data.get("min_version", ""),
             sha256=data.get("sha256"),
-            actor=request.user,
+            actor=actor_of(request),
         )
         return Response(s.FirmwareSerializer(image).data, status=status.HTTP_201_CREATED)
 

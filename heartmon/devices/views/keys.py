@@ -15,12 +15,13 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from heartmon.accounts.permissions import RolePermission
+from heartmon.core.actor import actor_of
+from heartmon.core.permissions import RolePermission
 from heartmon.core.schema import problems
 from heartmon.devices import serializers as s
 from heartmon.devices.models import DeviceKey
+from heartmon.devices.selectors import device_for
 from heartmon.devices.services import keys
-from heartmon.devices.views.devices import device_for
 
 DEVICE_PK = OpenApiParameter("device_pk", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
@@ -49,7 +50,9 @@ class DeviceKeyViewSet(
     def get_queryset(self) -> QuerySet[DeviceKey]:
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return DeviceKey.objects.none()
-        return DeviceKey.objects.filter(device=device_for(self.request, self.kwargs["device_pk"]))
+        return DeviceKey.objects.filter(
+            device=device_for(actor_of(self.request), self.kwargs["device_pk"])
+        )
 
     @extend_schema(
         parameters=[DEVICE_PK],
@@ -58,14 +61,14 @@ class DeviceKeyViewSet(
         examples=[OpenApiExample("Name it", request_only=True, value={"name": "factory key"})],
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        device = device_for(request, kwargs["device_pk"])
+        device = device_for(actor_of(request), kwargs["device_pk"])
         serializer = s.DeviceKeySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         row, key = keys.create_key(
-            device=device, name=serializer.validated_data.get("name", ""), actor=request.user
+            device=device, name=serializer.validated_data.get("name", ""), actor=actor_of(request)
         )
         row.key = key  # type: ignore[attr-defined]
         return Response(s.NewDeviceKeySerializer(row).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: DeviceKey) -> None:
-        keys.revoke_key(key=instance, actor=self.request.user)
+        keys.revoke_key(key=instance, actor=actor_of(self.request))

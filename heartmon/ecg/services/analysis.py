@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
+from heartmon.core.actor import Actor
 from heartmon.ecg.detector import Analysis, analyse
 from heartmon.ecg.models import ProcessingStatus, Recording
 from heartmon.ecg.storage import physical, read_samples, write_beats
@@ -39,7 +40,7 @@ FILES_FAILED = "The recording's stored files could not be read or written."
 UNEXPECTED = "The analysis stopped on an unexpected error; the server log has the details."
 
 
-def analyse_recording(*, recording_id: uuid.UUID | str) -> None:
+def analyse_recording(*, recording_id: uuid.UUID | str, actor: Actor) -> None:
     """Analyse a pending recording; does nothing when it is not pending (another worker has it,
     it is analysed already, or it is gone) unless its claim went stale."""
     now = timezone.now()
@@ -56,7 +57,7 @@ def analyse_recording(*, recording_id: uuid.UUID | str) -> None:
         lead = analysis_lead(recording.leads)
         analysis = analyse(read_lead(recording, lead), recording.sample_rate)
         write_beats(recording, analysis.r_peaks)
-        _finish(recording, analysis, lead=recording.leads[lead])
+        _finish(recording, analysis, lead=recording.leads[lead], actor=actor)
     except (OSError, zstandard.ZstdError):
         logger.exception("ECG recording %s: its files could not be read or written", recording.pk)
         _fail(recording, FILES_FAILED)
@@ -100,7 +101,7 @@ def heart_rate_rows(recording: Recording, analysis: Analysis) -> list[ReadingRow
 
 
 @transaction.atomic
-def _finish(recording: Recording, analysis: Analysis, *, lead: str) -> None:
+def _finish(recording: Recording, analysis: Analysis, *, lead: str, actor: Actor) -> None:
     Reading.objects.filter(
         device_id=recording.device_id,
         metric=Metric.HEART_RATE,
@@ -130,7 +131,8 @@ def _finish(recording: Recording, analysis: Analysis, *, lead: str) -> None:
         return
     record_event(
         AuditAction.ECG_PROCESSED,
-        organization=recording.organization,
+        actor=actor,
+        organization_id=recording.organization_id,
         target=recording,
         patient_id=recording.patient_id,
         details={"lead": lead, "beat_count": analysis.beat_count},

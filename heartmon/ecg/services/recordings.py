@@ -20,8 +20,8 @@ from django.utils.text import get_valid_filename
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
 from heartmon.clinic.models import Patient
+from heartmon.core.actor import Actor
 from heartmon.core.errors import Conflict, InvalidInput, PayloadTooLarge
-from heartmon.devices.authentication import DevicePrincipal
 from heartmon.devices.models import Device, DeviceAssignment
 from heartmon.ecg import storage
 from heartmon.ecg.formats import FormatError, Signal, Upload, open_signal
@@ -72,7 +72,7 @@ def patient_of(device: Device, moment: datetime) -> Patient:
     return current.patient
 
 
-def upload_recording(*, facts: RecordingFacts, upload: Upload, request: Any) -> Recording:
+def upload_recording(*, facts: RecordingFacts, upload: Upload, actor: Actor) -> Recording:
     device = facts.device
     patient = facts.patient or patient_of(device, facts.start_time)
     if patient.organization_id != device.organization_id:
@@ -87,9 +87,8 @@ def upload_recording(*, facts: RecordingFacts, upload: Upload, request: Any) -> 
         recording.id = recording_id
         recording.patient = patient
         recording.organization = device.organization
-        # A device uploading with its key is no user.
-        recording.uploaded_by = None if isinstance(request.user, DevicePrincipal) else request.user
-        return _swap_in(recording, overwrite=facts.overwrite, request=request)
+        recording.uploaded_by_id = actor.user_id  # None for a device uploading with its key
+        return _swap_in(recording, overwrite=facts.overwrite, actor=actor)
     except BaseException:
         storage.delete_files(prefix)
         raise
@@ -176,7 +175,7 @@ def _save_originals(upload: Upload, names: list[str], prefix: str) -> str:
     return digest.hexdigest()
 
 
-def _swap_in(recording: Recording, *, overwrite: bool, request: Any) -> Recording:
+def _swap_in(recording: Recording, *, overwrite: bool, actor: Actor) -> Recording:
     try:
         with transaction.atomic():
             old = (
@@ -192,7 +191,7 @@ def _swap_in(recording: Recording, *, overwrite: bool, request: Any) -> Recordin
                 old.delete()
                 transaction.on_commit(lambda: storage.delete_files(old_prefix))
             recording.save(force_insert=True)
-            _record(recording, request, replaced_id=old_id if old is not None else None)
+            _record(recording, actor, replaced_id=old_id if old is not None else None)
             recording_id = str(recording.pk)
             transaction.on_commit(lambda: process_recording.delay(recording_id), robust=True)
     except IntegrityError as exc:  # a concurrent upload of the same data_id committed first
@@ -200,14 +199,14 @@ def _swap_in(recording: Recording, *, overwrite: bool, request: Any) -> Recordin
     return recording
 
 
-def _record(recording: Recording, request: Any, *, replaced_id: Any) -> None:
+def _record(recording: Recording, actor: Actor, *, replaced_id: Any) -> None:
     details: dict[str, Any] = {"data_id": recording.data_id, "device_id": str(recording.device_id)}
     if replaced_id is not None:
         details["replaced_id"] = str(replaced_id)
     record_event(
         AuditAction.ECG_REPLACED if replaced_id is not None else AuditAction.ECG_UPLOADED,
-        request=request,
-        organization=recording.organization,
+        actor=actor,
+        organization_id=recording.organization_id,
         target=recording,
         patient_id=recording.patient_id,
         details=details,
@@ -223,13 +222,13 @@ def _duplicate(data_id: str) -> Conflict:
 
 
 @transaction.atomic
-def delete_recording(*, recording: Recording, request: Any) -> None:
+def delete_recording(*, recording: Recording, actor: Actor) -> None:
     """The row goes now, the files after the commit."""
     prefix = recording.storage_prefix
     record_event(
         AuditAction.ECG_DELETED,
-        request=request,
-        organization=recording.organization,
+        actor=actor,
+        organization_id=recording.organization_id,
         target=recording,
         patient_id=recording.patient_id,
         details={"data_id": recording.data_id},

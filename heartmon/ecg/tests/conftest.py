@@ -4,10 +4,10 @@ temporary folders; upload files built from a slice of MIT-BIH record 100."""
 import pytest
 from rest_framework.test import APIClient
 
-from heartmon.accounts.roles import Role
+from heartmon.clinic.services.assignments import assign_device
+from heartmon.core.roles import Role
 from heartmon.core.testing import client_for, make_user
 from heartmon.devices.models import Device
-from heartmon.devices.services.assignments import assign_device
 from heartmon.ecg.models import Recording
 from heartmon.ecg.tests import signals
 
@@ -34,7 +34,7 @@ def device(org_a, patient, alice) -> Device:
     device = Device.objects.create(
         organization=org_a, serial_number="HM-0001", model="HM-3L", lead_count=3
     )
-    assign_device(device=device, patient=patient, actor=alice)
+    assign_device(device=device, patient=patient, actor=alice.as_actor())
     return device
 
 

@@ -12,12 +12,15 @@ from django.core.files.storage import default_storage
 from django.db import connection
 
 from heartmon.audit.models import AuditAction, AuditEvent
+from heartmon.core.actor import Actor
 from heartmon.ecg.models import ProcessingStatus, Recording
 from heartmon.ecg.services.analysis import FILES_FAILED, analyse_recording, analysis_lead
 from heartmon.ecg.storage import read_beats
 from heartmon.ecg.tasks import process_recording
 from heartmon.ecg.tests import signals
 from heartmon.telemetry.models import Metric, Reading, Source
+
+ANALYSIS = Actor.of_system("ecg-analysis")
 
 NOW = signals.START + timedelta(days=1)
 SECONDS = 60
@@ -188,7 +191,7 @@ def test_two_workers_given_one_recording_analyse_it_once(recording, attempt) -> 
     def worker() -> None:
         try:
             barrier.wait()
-            analyse_recording(recording_id=recording.pk)
+            analyse_recording(recording_id=recording.pk, actor=ANALYSIS)
         finally:
             connection.close()
 
@@ -223,7 +226,7 @@ def test_a_claim_whose_worker_died_is_taken_over_after_a_while(recording) -> Non
         status=ProcessingStatus.PROCESSING, claimed_at=NOW - timedelta(hours=1)
     )
 
-    analyse_recording(recording_id=recording.pk)
+    analyse_recording(recording_id=recording.pk, actor=ANALYSIS)
 
     recording.refresh_from_db()
     assert recording.status == ProcessingStatus.DONE
@@ -235,7 +238,7 @@ def test_a_fresh_claim_is_left_to_its_worker(recording) -> None:
         status=ProcessingStatus.PROCESSING, claimed_at=NOW - timedelta(minutes=5)
     )
 
-    analyse_recording(recording_id=recording.pk)
+    analyse_recording(recording_id=recording.pk, actor=ANALYSIS)
 
     recording.refresh_from_db()
     assert recording.status == ProcessingStatus.PROCESSING

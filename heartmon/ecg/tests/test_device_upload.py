@@ -8,9 +8,9 @@ import time_machine
 
 from heartmon.audit.models import AuditEvent
 from heartmon.clinic.models import Patient
+from heartmon.clinic.services.assignments import assign_device, end_assignments
 from heartmon.core.testing import assert_problem
 from heartmon.devices.models import Device, DeviceStatus
-from heartmon.devices.services.assignments import assign_device, end_assignments
 from heartmon.ecg.models import Recording
 from heartmon.ecg.tests import signals
 
@@ -55,14 +55,14 @@ def test_the_patient_is_the_one_assigned_when_the_recording_started(
 ):
     """A recording uploaded after the device moved on belongs to the earlier patient."""
     with time_machine.travel(signals.START - timedelta(hours=1)):
-        end_assignments(assignments=device.assignments.all(), actor=alice)
+        end_assignments(assignments=device.assignments.all(), actor=alice.as_actor())
         earlier = Patient.objects.create(
             organization=org_a, patient_number="P-0", given_name="Eve", family_name="E"
         )
-        assign_device(device=device, patient=earlier, actor=alice)
+        assign_device(device=device, patient=earlier, actor=alice.as_actor())
     with time_machine.travel(signals.START + timedelta(hours=1)):
-        end_assignments(assignments=device.assignments.all(), actor=alice)
-        assign_device(device=device, patient=patient, actor=alice)
+        end_assignments(assignments=device.assignments.all(), actor=alice.as_actor())
+        assign_device(device=device, patient=patient, actor=alice.as_actor())
 
     assert upload(client=as_device, device=None).status_code == 201
     assert Recording.objects.get().patient == earlier

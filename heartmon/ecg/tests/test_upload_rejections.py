@@ -133,8 +133,8 @@ def test_another_organizations_device_or_patient_is_refused(upload, as_charlie, 
 
 
 def test_a_device_without_patient_needs_one_named(upload, device, alice):
-    from heartmon.devices.services.assignments import end_assignments
+    from heartmon.clinic.services.assignments import end_assignments
 
-    end_assignments(assignments=device.assignments.all(), actor=alice)
+    end_assignments(assignments=device.assignments.all(), actor=alice.as_actor())
 
     assert_problem(upload(), 400, field="patient")

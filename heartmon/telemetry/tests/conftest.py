@@ -4,17 +4,17 @@ patient, a superuser outside any organization."""
 import pytest
 from rest_framework.test import APIClient
 
-from heartmon.accounts.roles import Role
 from heartmon.clinic.models import Patient
+from heartmon.clinic.services.assignments import assign_device
+from heartmon.core.roles import Role
 from heartmon.core.testing import client_for, make_user
 from heartmon.devices.models import Device
-from heartmon.devices.services.assignments import assign_device
 
 
 @pytest.fixture
 def monitored(device, patient, alice) -> Device:
     """The device, assigned to the patient."""
-    assign_device(device=device, patient=patient, actor=alice)
+    assign_device(device=device, patient=patient, actor=alice.as_actor())
     return device
 
 

@@ -32,7 +32,7 @@ def test_a_doctor_reads_one_heart_rate_and_it_is_audited(as_bob, heart_rate, pat
     assert response.status_code == 200
     assert (response.json()["bpm"], response.json()["patient"]) == (72.0, str(patient.pk))
     event = AuditEvent.objects.get(action=AuditAction.READINGS_VIEWED)
-    assert (event.patient_id, event.details["reading_id"]) == (patient.pk, heart_rate.pk)
+    assert (event.patient_id, event.object_id) == (patient.pk, str(heart_rate.pk))
 
 
 def test_another_metric_is_not_a_heart_rate(as_bob, device):

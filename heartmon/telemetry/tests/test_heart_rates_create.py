@@ -5,9 +5,9 @@ stored one). bpm 20-300, times from the device, never far in the future."""
 import pytest
 
 from heartmon.audit.models import AuditAction, AuditEvent
+from heartmon.clinic.services.assignments import assign_device
 from heartmon.core.testing import assert_problem
 from heartmon.devices.models import DeviceKey, DeviceStatus
-from heartmon.devices.services.assignments import assign_device
 from heartmon.telemetry.models import Reading, Source
 from heartmon.telemetry.tests.seed import NOW, T0
 
@@ -62,7 +62,7 @@ def test_a_patient_with_several_devices_needs_one_named(as_bob, alice, org_a, mo
     spare = monitored.__class__.objects.create(
         organization=org_a, serial_number="HM-0002", model="HM-3L", lead_count=3
     )
-    assign_device(device=spare, patient=patient, actor=alice)
+    assign_device(device=spare, patient=patient, actor=alice.as_actor())
 
     assert_problem(as_bob.post(URL, body(patient)), 400, field="device")
     assert as_bob.post(URL, body(patient, device=str(spare.pk))).status_code == 201

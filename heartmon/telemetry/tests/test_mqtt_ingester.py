@@ -161,7 +161,7 @@ def test_a_message_published_while_the_ingester_is_down_is_stored_when_it_return
 
 def test_the_simulator_publishes_readings_the_ingester_stores(org_a, alice, root, client_id):
     url = settings.MQTT_URL
-    fleet = prepare_fleet(count=2, organization=org_a, actor=alice, seed=1)
+    fleet = prepare_fleet(count=2, organization=org_a, actor=alice.as_actor(), seed=1)
     with running(url, client_id, root):
         tally = simulator.run(
             fleet,

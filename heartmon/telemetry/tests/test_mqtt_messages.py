@@ -73,8 +73,8 @@ def test_an_atomic_message_with_a_bad_item_stores_nothing(device, device_key):
 
 
 def test_an_unknown_or_revoked_key_is_refused(device, alice):
-    row, key = create_key(device=device, name="old", actor=alice)
-    revoke_key(key=row, actor=alice)
+    row, key = create_key(device=device, name="old", actor=alice.as_actor())
+    revoke_key(key=row, actor=alice.as_actor())
 
     unknown = handle_message(serial="HM-0001", payload=message("hmd_00000000_nope", [reading(1)]))
     revoked = handle_message(serial="HM-0001", payload=message(key, [reading(1)]))

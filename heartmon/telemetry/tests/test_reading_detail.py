@@ -32,7 +32,7 @@ def test_a_nurse_reads_one_reading_and_it_is_audited(as_bob, reading, patient):
     assert response.status_code == 200
     assert (response.json()["id"], response.json()["value"]) == (reading.pk, 72.0)
     event = AuditEvent.objects.get(action=AuditAction.READINGS_VIEWED)
-    assert (event.patient_id, event.details["reading_id"]) == (patient.pk, reading.pk)
+    assert (event.patient_id, event.object_id) == (patient.pk, str(reading.pk))
 
 
 def test_a_nurse_corrects_a_value_and_time(as_bob, bob, reading, patient):

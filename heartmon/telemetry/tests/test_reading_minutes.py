@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from heartmon.audit.models import AuditAction, AuditEvent
+from heartmon.core.actor import Actor
 from heartmon.ecg.models import ProcessingStatus, Recording
 from heartmon.ecg.services.analysis import analyse_recording
 from heartmon.ecg.tests import signals
@@ -24,6 +25,8 @@ pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="the rollup exists on PostgreSQL only (set DATABASE_URL=postgres://...)",
 )
+
+ANALYSIS = Actor.of_system("ecg-analysis")
 
 SECOND = timedelta(seconds=1)
 MINUTE = timedelta(minutes=1)
@@ -156,7 +159,7 @@ def test_analysing_an_ecg_again_replaces_its_heart_rates_and_keeps_the_devices_o
         derived = assert_rollup_is_exact()
         Recording.objects.filter(pk=response.json()["id"]).update(status=ProcessingStatus.PENDING)
 
-        analyse_recording(recording_id=response.json()["id"])
+        analyse_recording(recording_id=response.json()["id"], actor=ANALYSIS)
 
     assert Reading.objects.filter(source=Source.ECG).count() > 80
     assert assert_rollup_is_exact() == derived

@@ -1,40 +1,10 @@
-"""Window edges from query strings, and bucket edges in the database: a reading belongs to the
-bucket it falls in, to the microsecond, on SQLite and PostgreSQL alike."""
+"""Bucket edges in the database: a reading belongs to the bucket it falls in, to the
+microsecond, on SQLite and PostgreSQL alike."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-import pytest
-
-from heartmon.telemetry.queries import aggregate_readings, parse_moment
+from heartmon.telemetry.queries import aggregate_readings
 from heartmon.telemetry.tests.seed import T0, seed
-
-
-@pytest.mark.parametrize(
-    ("raw", "edge", "moment"),
-    [
-        ("2026-11-20", "start", datetime(2026, 11, 20, tzinfo=UTC)),
-        ("2026-11-20", "end", datetime(2026, 11, 21, tzinfo=UTC)),
-        ("2026-11-20T08:00:00Z", "end", T0),
-        ("2026-11-20T09:00:00+01:00", "start", T0),
-        ("2026-11-20T09:00:00 01:00", "start", T0),  # "+" sent unencoded
-        ("2026-11-20T08:00:00", "start", T0),  # naive means UTC
-        ("2026-11-20 08:00", "start", T0),
-        ("1795161600", "start", T0),
-        ("1795161600000", "start", T0),
-        ("1795161600.5", "start", T0 + timedelta(milliseconds=500)),
-    ],
-)
-def test_window_edges_are_read_in_utc(raw, edge, moment):
-    parsed = parse_moment(raw, edge=edge)
-
-    assert parsed == moment
-    assert parsed.utcoffset() == timedelta(0)
-
-
-@pytest.mark.parametrize("raw", ["", "today", "2026-02-30", "20261120T", "9999-12-31"])
-def test_unreadable_edges_say_why(raw):
-    with pytest.raises(ValueError, match=r"\w"):
-        parse_moment(raw, edge="end")
 
 
 def test_a_reading_at_the_last_microsecond_of_a_bucket_stays_in_it(device):

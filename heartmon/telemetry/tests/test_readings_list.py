@@ -123,8 +123,9 @@ def test_each_request_is_audited_with_the_patients_returned(as_bob, bob, device,
     assert (event.actor, event.patient_id) == (bob, patient.pk)
     assert event.details == {
         "patient_ids": [str(patient.pk)],
+        "count": 1,
         "query": "metric=heart_rate",
-        "count": 2,
+        "readings": 2,
     }
 
 

@@ -118,7 +118,7 @@ def test_reference_004s_items_are_stored_alike_either_way(
         ),
         (
             heart_rate(recorded_at="1999-12-31T23:59:59Z"),
-            {"recorded_at": ["Readings before 2000 are refused."]},
+            {"recorded_at": ["Times before 2000 are refused."]},
         ),
         (
             heart_rate(recorded_at=(NOW + timedelta(minutes=6)).isoformat()),

@@ -5,16 +5,16 @@ import pytest
 
 from heartmon.audit.models import AuditAction, AuditEvent
 from heartmon.clinic.models import Patient
+from heartmon.clinic.services.assignments import assign_device
 from heartmon.devices.authentication import KeyRefused, use_key
 from heartmon.devices.models import Device, DeviceAssignment
-from heartmon.devices.services.assignments import assign_device
 from heartmon.telemetry.simulator import prepare_fleet
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_creates_devices_with_working_keys_and_demo_patients(org_a, alice):
-    fleet = prepare_fleet(count=3, organization=org_a, actor=alice, seed=1)
+    fleet = prepare_fleet(count=3, organization=org_a, actor=alice.as_actor(), seed=1)
 
     assert [device.serial for device in fleet] == ["SIM-001", "SIM-002", "SIM-003"]
     for simulated in fleet:
@@ -28,9 +28,9 @@ def test_it_creates_devices_with_working_keys_and_demo_patients(org_a, alice):
 
 
 def test_a_second_run_reuses_everything_but_the_keys(org_a, alice):
-    first = prepare_fleet(count=2, organization=org_a, actor=alice, seed=1)
+    first = prepare_fleet(count=2, organization=org_a, actor=alice.as_actor(), seed=1)
 
-    second = prepare_fleet(count=2, organization=org_a, actor=alice, seed=1)
+    second = prepare_fleet(count=2, organization=org_a, actor=alice.as_actor(), seed=1)
 
     assert Device.objects.count() == 2
     assert Patient.objects.count() == 2
@@ -45,9 +45,9 @@ def test_a_device_already_monitoring_someone_keeps_its_patient(org_a, alice):
     patient = Patient.objects.create(
         organization=org_a, patient_number="P-9", given_name="Ada", family_name="Byron"
     )
-    assign_device(device=device, patient=patient, actor=alice)
+    assign_device(device=device, patient=patient, actor=alice.as_actor())
 
-    prepare_fleet(count=1, organization=org_a, actor=alice, seed=1)
+    prepare_fleet(count=1, organization=org_a, actor=alice.as_actor(), seed=1)
 
     assert DeviceAssignment.objects.open().get(device=device).patient == patient
     assert not Patient.objects.filter(patient_number="SIM-P001").exists()
@@ -57,6 +57,6 @@ def test_a_demo_serial_of_another_organization_is_refused(org_a, org_b, alice):
     Device.objects.create(organization=org_b, serial_number="SIM-001", model="HM-3L")
 
     with pytest.raises(ValueError, match="belongs to another organization"):
-        prepare_fleet(count=1, organization=org_a, actor=alice, seed=1)
+        prepare_fleet(count=1, organization=org_a, actor=alice.as_actor(), seed=1)
 
     assert not Device.objects.filter(organization=org_a).exists()

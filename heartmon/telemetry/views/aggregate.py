@@ -4,16 +4,17 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from heartmon.audit.mixins import AuditedReadMixin
 from heartmon.audit.models import AuditAction
+from heartmon.core.actor import actor_of
 from heartmon.core.schema import problems
 from heartmon.devices.models import Device
 from heartmon.telemetry import serializers as s
-from heartmon.telemetry import services
 from heartmon.telemetry.queries import aggregate_readings
 from heartmon.telemetry.views.access import ReadingsAccess
 
 
-class AggregateView(ReadingsAccess):
+class AggregateView(ReadingsAccess, AuditedReadMixin):
     @extend_schema(
         summary="Per device: mean (and min, max, count) of each time bucket in a window",
         description=(
@@ -29,7 +30,7 @@ class AggregateView(ReadingsAccess):
         query = s.AggregateQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        devices = Device.objects.visible_to(request.user).only("id", "organization_id")
+        devices = Device.objects.visible_to(actor_of(request)).only("id", "organization_id")
         if "device" in params:
             devices = devices.filter(pk=params["device"])
         aggregation = aggregate_readings(
@@ -41,9 +42,8 @@ class AggregateView(ReadingsAccess):
             stats=params["stats"],
             patient_id=params.get("patient"),
         )
-        services.record_readings_read(
+        self.audit_read(
             AuditAction.READINGS_AGGREGATED,
-            request=request,
             patient_ids=aggregation.window.patient_ids(),
             device_ids=[entry["device_id"] for entry in aggregation.data],
         )

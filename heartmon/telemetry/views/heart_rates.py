@@ -9,13 +9,16 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from heartmon.audit.mixins import AuditedReadMixin
 from heartmon.audit.models import AuditAction
+from heartmon.core.actor import actor_of
 from heartmon.core.schema import problems
+from heartmon.devices.authentication import sending_device
 from heartmon.telemetry import serializers as s
 from heartmon.telemetry import services
 from heartmon.telemetry.filters import HeartRateFilter
 from heartmon.telemetry.models import Metric, Reading
-from heartmon.telemetry.views.access import ReadingsAccess, sending_device
+from heartmon.telemetry.views.access import ReadingsAccess
 
 
 @extend_schema_view(
@@ -28,7 +31,9 @@ from heartmon.telemetry.views.access import ReadingsAccess, sending_device
         responses={200: s.HeartRateSerializer, **problems(401, 403, 404)},
     ),
 )
-class HeartRateViewSet(ReadingsAccess, mixins.ListModelMixin, viewsets.GenericViewSet[Reading]):
+class HeartRateViewSet(
+    ReadingsAccess, AuditedReadMixin, mixins.ListModelMixin, viewsets.GenericViewSet[Reading]
+):
     serializer_class = s.HeartRateSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = HeartRateFilter
@@ -37,16 +42,16 @@ class HeartRateViewSet(ReadingsAccess, mixins.ListModelMixin, viewsets.GenericVi
     device_actions = frozenset({"create"})
 
     def get_queryset(self) -> QuerySet[Reading]:
-        readings = Reading.objects.visible_to(self.request.user).filter(metric=Metric.HEART_RATE)
+        readings = Reading.objects.visible_to(actor_of(self.request))
+        readings = readings.filter(metric=Metric.HEART_RATE)
         return readings.order_by("-recorded_at", "-id")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
-        services.record_readings_read(
+        self.audit_read(
             AuditAction.READINGS_VIEWED,
-            request=request,
             patient_ids=(row["patient"] for row in response.data["results"]),
-            count=len(response.data["results"]),
+            readings=len(response.data["results"]),
         )
         return response
 
@@ -76,18 +81,15 @@ class HeartRateViewSet(ReadingsAccess, mixins.ListModelMixin, viewsets.GenericVi
     )
     def create(self, request: Request) -> Response:
         reading, created = services.enter_heart_rate(
-            data=request.data, sender=sending_device(request), request=request
+            data=request.data, sender=sending_device(request), actor=actor_of(request)
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(s.HeartRateSerializer(reading).data, status=code)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         reading = self.get_object()
-        services.record_readings_read(
-            AuditAction.READINGS_VIEWED,
-            request=request,
-            patient_ids=[reading.patient_id],
-            reading_id=reading.pk,
+        self.audit_read(
+            AuditAction.READINGS_VIEWED, patient_ids=[reading.patient_id], target=reading
         )
         return Response(s.HeartRateSerializer(reading).data)
 
@@ -104,12 +106,14 @@ class HeartRateViewSet(ReadingsAccess, mixins.ListModelMixin, viewsets.GenericVi
         changes = dict(serializer.validated_data)
         if "bpm" in changes:
             changes["value"] = changes.pop("bpm")
-        reading = services.correct_reading(reading=reading, changes=changes, request=request)
+        reading = services.correct_reading(
+            reading=reading, changes=changes, actor=actor_of(request)
+        )
         return Response(s.HeartRateSerializer(reading).data)
 
     @extend_schema(
         summary="Delete a heart rate (audited)", responses={204: None, **problems(401, 403, 404)}
     )
     def destroy(self, request: Request, pk: str) -> Response:
-        services.delete_reading(reading=self.get_object(), request=request)
+        services.delete_reading(reading=self.get_object(), actor=actor_of(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

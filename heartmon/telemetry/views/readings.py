@@ -21,9 +21,12 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from heartmon.audit.mixins import AuditedReadMixin
 from heartmon.audit.models import AuditAction
+from heartmon.core.actor import actor_of
 from heartmon.core.errors import PayloadTooLarge
 from heartmon.core.schema import problems
+from heartmon.devices.authentication import sending_device
 from heartmon.telemetry import serializers as s
 from heartmon.telemetry import services
 from heartmon.telemetry.filters import ReadingFilter
@@ -31,7 +34,7 @@ from heartmon.telemetry.ingest import MAX_BYTES_PER_ITEM, ingest_batch, parse_ba
 from heartmon.telemetry.models import Reading
 from heartmon.telemetry.pagination import ReadingPagination, ordering_of
 from heartmon.telemetry.queries import readings_csv
-from heartmon.telemetry.views.access import ReadingsAccess, sending_device
+from heartmon.telemetry.views.access import ReadingsAccess
 
 
 class CSVRenderer(BaseRenderer):
@@ -105,7 +108,7 @@ REFERENCE_SHAPE = OpenApiExample(
         summary="Delete a reading (audited)", responses={204: None, **problems(401, 403, 404)}
     ),
 )
-class ReadingViewSet(ReadingsAccess, viewsets.GenericViewSet[Reading]):
+class ReadingViewSet(ReadingsAccess, AuditedReadMixin, viewsets.GenericViewSet[Reading]):
     serializer_class = s.ReadingSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ReadingFilter
@@ -115,7 +118,7 @@ class ReadingViewSet(ReadingsAccess, viewsets.GenericViewSet[Reading]):
     device_actions = frozenset({"create"})
 
     def get_queryset(self) -> QuerySet[Reading]:
-        return Reading.objects.visible_to(self.request.user)
+        return Reading.objects.visible_to(actor_of(self.request))
 
     def get_renderers(self) -> list[BaseRenderer]:
         if self.action == "list":
@@ -127,18 +130,16 @@ class ReadingViewSet(ReadingsAccess, viewsets.GenericViewSet[Reading]):
         if request.accepted_renderer.format == "csv":
             return self._csv(readings.order_by(*ordering_of(request)))
         page = self.paginate_queryset(readings) or []
-        services.record_readings_read(
+        self.audit_read(
             AuditAction.READINGS_VIEWED,
-            request=request,
             patient_ids=(reading.patient_id for reading in page),
-            count=len(page),
+            readings=len(page),
         )
         return self.get_paginated_response(s.ReadingSerializer(page, many=True).data)
 
     def _csv(self, readings: QuerySet[Reading]) -> StreamingHttpResponse:
-        services.record_readings_read(
+        self.audit_read(
             AuditAction.READINGS_EXPORTED,
-            request=self.request,
             patient_ids=readings.order_by().values_list("patient_id", flat=True).distinct(),
         )
         response = StreamingHttpResponse(readings_csv(readings), content_type="text/csv")
@@ -158,20 +159,17 @@ class ReadingViewSet(ReadingsAccess, viewsets.GenericViewSet[Reading]):
         and the device's last_seen_at are their record); a person's batch is."""
         items = parse_batch(_body(request), max_items=settings.READINGS_MAX_BATCH)
         atomic = _flag(request, "atomic")
-        device = sending_device(request)
+        device, actor = sending_device(request), actor_of(request)
         if device is None:
-            result = services.enter_readings(items=items, atomic=atomic, request=request)
+            result = services.enter_readings(items=items, atomic=atomic, actor=actor)
         else:
-            result = ingest_batch(items, sender=device, atomic=atomic)
+            result = ingest_batch(items, sender=device, actor=actor, atomic=atomic)
         return HttpResponse(orjson.dumps(result.as_dict()), content_type="application/json")
 
     def retrieve(self, request: Request, pk: str) -> Response:
         reading = self.get_object()
-        services.record_readings_read(
-            AuditAction.READINGS_VIEWED,
-            request=request,
-            patient_ids=[reading.patient_id],
-            reading_id=reading.pk,
+        self.audit_read(
+            AuditAction.READINGS_VIEWED, patient_ids=[reading.patient_id], target=reading
         )
         return Response(s.ReadingSerializer(reading).data)
 
@@ -182,12 +180,12 @@ class ReadingViewSet(ReadingsAccess, viewsets.GenericViewSet[Reading]):
         )
         serializer.is_valid(raise_exception=True)
         reading = services.correct_reading(
-            reading=reading, changes=serializer.validated_data, request=request
+            reading=reading, changes=serializer.validated_data, actor=actor_of(request)
         )
         return Response(s.ReadingSerializer(reading).data)
 
     def destroy(self, request: Request, pk: str) -> Response:
-        services.delete_reading(reading=self.get_object(), request=request)
+        services.delete_reading(reading=self.get_object(), actor=actor_of(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

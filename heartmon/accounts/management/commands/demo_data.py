@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from heartmon.accounts.models import Organization, User
-from heartmon.accounts.roles import Role
+from heartmon.core.roles import Role
 
 DEMO_ORGANIZATION = "Demo Hospital"
 DEMO_DOMAIN = "demo.heartmon.test"

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from heartmon.accounts.roles import role_table_markdown
+from heartmon.core.roles import role_table_markdown
 
 
 class Command(BaseCommand):

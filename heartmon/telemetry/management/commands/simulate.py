@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from heartmon.accounts.management.commands.demo_data import DEMO_ORGANIZATION
 from heartmon.accounts.models import Organization, User
-from heartmon.accounts.roles import Role
+from heartmon.core.roles import Role
 from heartmon.telemetry import mqtt, simulator
 
 
@@ -69,7 +69,7 @@ class Command(BaseCommand):
             fleet = simulator.prepare_fleet(
                 count=options["devices"],
                 organization=organization,
-                actor=admin,
+                actor=admin.as_actor(),
                 seed=options["seed"],
             )
         except ValueError as exc:

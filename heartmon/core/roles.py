@@ -6,6 +6,8 @@ equal. Superusers may do everything, in every organization.
 
 from django.db import models
 
+from heartmon.core.actor import Actor
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
@@ -63,8 +65,12 @@ PERMISSIONS: dict[str, dict[str, frozenset[Role]]] = {
 }
 
 
-def role_allows(role: str, resource: str, action: str) -> bool:
-    return role in PERMISSIONS[resource].get(action, frozenset())
+def may(actor: Actor, resource: str, action: str) -> bool:
+    """Whether the role table lets this actor do `action` on `resource`: superusers may do
+    everything, devices and the system nothing here (their endpoints say what they may)."""
+    if actor.is_superuser:
+        return True
+    return actor.role is not None and actor.role in PERMISSIONS[resource].get(action, frozenset())
 
 
 def role_table_markdown() -> str:

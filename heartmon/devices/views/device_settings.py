@@ -6,13 +6,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from heartmon.accounts.permissions import RolePermission
+from heartmon.core.actor import actor_of
+from heartmon.core.permissions import RolePermission
 from heartmon.core.schema import problems
 from heartmon.devices import serializers as s
 from heartmon.devices import settings_schema
 from heartmon.devices.models import DeviceSettings
-from heartmon.devices.services import settings
-from heartmon.devices.views.devices import device_for
+from heartmon.devices.selectors import device_for
+from heartmon.devices.services import device_settings
 
 
 class DeviceSettingsView(APIView):
@@ -24,7 +25,7 @@ class DeviceSettingsView(APIView):
         responses={200: s.SettingsSerializer, **problems(401, 403, 404)},
     )
     def get(self, request: Request, device_pk: str) -> Response:
-        current = settings.current_settings(device_for(request, device_pk))
+        current = device_settings.current_settings(device_for(actor_of(request), device_pk))
         return Response(s.SettingsSerializer(current).data, headers={"ETag": current.etag})
 
     @extend_schema(
@@ -40,11 +41,11 @@ class DeviceSettingsView(APIView):
         ],
     )
     def put(self, request: Request, device_pk: str) -> Response:
-        device = device_for(request, device_pk)
+        device = device_for(actor_of(request), device_pk)
         serializer = s.SettingsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        saved = settings.save_settings(
-            device=device, document=serializer.validated_data["document"], actor=request.user
+        saved = device_settings.save_settings(
+            device=device, document=serializer.validated_data["document"], actor=actor_of(request)
         )
         return Response(s.SettingsSerializer(saved).data, headers={"ETag": saved.etag})
 
@@ -60,6 +61,6 @@ class DeviceSettingsHistoryView(GenericAPIView[DeviceSettings]):
         responses={200: s.SettingsVersionSerializer(many=True), **problems(401, 403, 404)},
     )
     def get(self, request: Request, device_pk: str) -> Response:
-        versions = DeviceSettings.objects.filter(device=device_for(request, device_pk))
+        versions = DeviceSettings.objects.filter(device=device_for(actor_of(request), device_pk))
         page = self.paginate_queryset(versions)
         return self.get_paginated_response(s.SettingsVersionSerializer(page, many=True).data)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from heartmon.core.actor import Actor
 from heartmon.core.errors import Conflict, InvalidInput
 from heartmon.devices import settings_schema
 from heartmon.devices.models import Device, DeviceEvent, DeviceEventKind, DeviceSettings
@@ -37,7 +38,7 @@ def current_settings(device: Device) -> CurrentSettings:
 
 
 @transaction.atomic
-def save_settings(*, device: Device, document: Any, actor: Any) -> CurrentSettings:
+def save_settings(*, device: Device, document: Any, actor: Actor) -> CurrentSettings:
     errors = settings_schema.errors_in(document, lead_count=device.lead_count)
     if errors:
         field, messages = next(iter(errors.items()))
@@ -47,14 +48,17 @@ def save_settings(*, device: Device, document: Any, actor: Any) -> CurrentSettin
     try:
         with transaction.atomic():
             row = DeviceSettings.objects.create(
-                device=device, version=latest + 1, document=document, created_by=actor
+                device=device,
+                version=latest + 1,
+                document=document,
+                created_by_id=actor.user_id,
             )
     except IntegrityError as exc:  # a concurrent save took this version number
         raise Conflict("The settings changed meanwhile: reload and try again.") from exc
     DeviceEvent.objects.create(
         device=device,
         kind=DeviceEventKind.SETTINGS_CHANGED,
-        actor=actor,
+        actor_id=actor.user_id,
         details={"version": row.version},
     )
     return CurrentSettings(row.version, row.document, row.created_at, row.created_by)
