@@ -1,11 +1,22 @@
+"""The one test cast, the same meaning for each name in every app.
+
+Org A, St Mary's Hospital: alice (admin), bob (nurse), dana (doctor), sam (staff), tess
+(technician); a hospital with the ward Cardiology and its beds bed and bed2; the patients
+patient (Ada Okafor, MRN-1) and patient2 (Ben Ito, MRN-2); device, a 3-lead monitor, unassigned,
+and monitored, the same device assigned to patient; device_key, a key of device.
+Org B, Riverside Clinic: charlie (admin), org_b_patient and org_b_device: the outsiders.
+as_<name> is a client signed in as <name>; as_device authenticates with device_key; as_root is a
+superuser of no organization."""
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from heartmon.accounts.models import Organization, User
-from heartmon.clinic.models import Patient
+from heartmon.accounts.testing import client_for, make_user
+from heartmon.clinic.models import Patient, Place, PlaceKind
+from heartmon.clinic.services.assignments import assign_device
 from heartmon.core.roles import Role
-from heartmon.core.testing import client_for, make_user
 from heartmon.devices.models import Device
 from heartmon.devices.services.keys import create_key
 
@@ -41,6 +52,23 @@ def bob(org_a) -> User:
 
 
 @pytest.fixture
+def dana(org_a) -> User:
+    return make_user(org_a, "dana@stmary.example", Role.DOCTOR)
+
+
+@pytest.fixture
+def sam(org_a) -> User:
+    """Staff: admits and registers, enters readings, reads no signals."""
+    return make_user(org_a, "sam@stmary.example", Role.STAFF)
+
+
+@pytest.fixture
+def tess(org_a) -> User:
+    """A technician: runs devices, sees no clinical data."""
+    return make_user(org_a, "tess@stmary.example", Role.TECHNICIAN)
+
+
+@pytest.fixture
 def charlie(org_b) -> User:
     return make_user(org_b, "charlie@riverside.example", Role.ADMIN)
 
@@ -61,14 +89,13 @@ def as_bob(bob) -> APIClient:
 
 
 @pytest.fixture
-def as_charlie(charlie) -> APIClient:
-    return client_for(charlie)
+def as_dana(dana) -> APIClient:
+    return client_for(dana)
 
 
 @pytest.fixture
-def tess(org_a) -> User:
-    """A technician of org A: runs devices, sees no clinical data."""
-    return make_user(org_a, "tess@stmary.example", Role.TECHNICIAN)
+def as_sam(sam) -> APIClient:
+    return client_for(sam)
 
 
 @pytest.fixture
@@ -77,14 +104,67 @@ def as_tess(tess) -> APIClient:
 
 
 @pytest.fixture
-def sam(org_a) -> User:
-    """A staff member of org A: admits and registers, enters readings, reads no signals."""
-    return make_user(org_a, "sam@stmary.example", Role.STAFF)
+def as_charlie(charlie) -> APIClient:
+    return client_for(charlie)
 
 
 @pytest.fixture
-def as_sam(sam) -> APIClient:
-    return client_for(sam)
+def as_root(db) -> APIClient:
+    """A superuser outside any organization."""
+    return client_for(make_user(None, "root@heartmon.example", Role.ADMIN, is_superuser=True))
+
+
+@pytest.fixture
+def hospital(org_a) -> Place:
+    return Place.objects.create(organization=org_a, kind=PlaceKind.HOSPITAL, name="St Mary's")
+
+
+@pytest.fixture
+def ward(hospital) -> Place:
+    return Place.objects.create(
+        organization=hospital.organization, kind=PlaceKind.WARD, name="Cardiology", parent=hospital
+    )
+
+
+@pytest.fixture
+def bed(ward) -> Place:
+    return Place.objects.create(
+        organization=ward.organization, kind=PlaceKind.BED, name="Bed 1", parent=ward
+    )
+
+
+@pytest.fixture
+def bed2(ward) -> Place:
+    return Place.objects.create(
+        organization=ward.organization, kind=PlaceKind.BED, name="Bed 2", parent=ward
+    )
+
+
+@pytest.fixture
+def patient(org_a, alice) -> Patient:
+    return Patient.objects.create(
+        organization=org_a,
+        patient_number="MRN-1",
+        given_name="Ada",
+        family_name="Okafor",
+        notes="Allergic to penicillin",
+        phone="+14155550123",
+        created_by=alice,
+    )
+
+
+@pytest.fixture
+def patient2(org_a) -> Patient:
+    return Patient.objects.create(
+        organization=org_a, patient_number="MRN-2", given_name="Ben", family_name="Ito"
+    )
+
+
+@pytest.fixture
+def org_b_patient(org_b) -> Patient:
+    return Patient.objects.create(
+        organization=org_b, patient_number="R-1", given_name="Grace", family_name="Hopper"
+    )
 
 
 @pytest.fixture
@@ -95,9 +175,16 @@ def device(org_a) -> Device:
 
 
 @pytest.fixture
-def patient(org_a) -> Patient:
-    return Patient.objects.create(
-        organization=org_a, patient_number="P-1", given_name="Ada", family_name="Byron"
+def monitored(device, patient, alice) -> Device:
+    """The device, assigned to the patient."""
+    assign_device(device=device, patient=patient, actor=alice.as_actor())
+    return device
+
+
+@pytest.fixture
+def org_b_device(org_b) -> Device:
+    return Device.objects.create(
+        organization=org_b, serial_number="RC-0001", model="HM-3L", lead_count=3
     )
 
 

@@ -138,8 +138,8 @@ def ingestion_figures(report: Report, url: str, *, readings: int, naive: int) ->
 
 
 def aggregation_figures(report: Report, *, total: int, runs: int) -> None:
+    from heartmon.accounts.testing import make_user
     from heartmon.core.roles import Role
-    from heartmon.core.testing import make_user
 
     organization, admin = database.organization_with_admin("Bench Week")
     doctor = make_user(organization, "doctor@bench-week.example", Role.DOCTOR)

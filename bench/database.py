@@ -76,8 +76,8 @@ def monitored_devices(organization: Any, admin: Any, count: int, prefix: str) ->
 
 def organization_with_admin(name: str) -> tuple[Any, Any]:
     from heartmon.accounts.models import Organization
+    from heartmon.accounts.testing import make_user
     from heartmon.core.roles import Role
-    from heartmon.core.testing import make_user
 
     organization = Organization.objects.create(name=name)
     slug = name.lower().replace(" ", "-")

@@ -107,9 +107,9 @@ def _cast() -> tuple[Any, Any, Any]:
     from rest_framework_simplejwt.tokens import AccessToken
 
     from heartmon.accounts.models import Organization
+    from heartmon.accounts.testing import make_user
     from heartmon.clinic.models import Patient
     from heartmon.core.roles import Role
-    from heartmon.core.testing import make_user
     from heartmon.devices.models import Device
 
     organization = Organization.objects.create(name="Bench Hospital")

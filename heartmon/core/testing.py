@@ -1,38 +1,8 @@
-"""The shared cast and helpers for tests: alice (admin, org A), bob (nurse, org A), charlie
-(admin, org B). Fixtures live in the root conftest.py; these are the plain functions behind them."""
+"""Assertions every app's tests share (the cast is in the root conftest.py)."""
 
 from typing import Any
 
-from rest_framework.test import APIClient
-
-from heartmon.accounts.models import Organization, User
 from heartmon.core.errors import PROBLEM_CONTENT_TYPE
-from heartmon.core.roles import Role
-
-PASSWORD = "a long test passphrase"
-
-
-def make_user(
-    organization: Organization | None,
-    email: str,
-    role: str = Role.NURSE,
-    *,
-    password: str = PASSWORD,
-    **fields: Any,
-) -> User:
-    fields.setdefault("first_name", email.split("@")[0].title())
-    fields.setdefault("last_name", "Tester")
-    return User.objects.create_user(
-        email=email, password=password, organization=organization, role=role, **fields
-    )
-
-
-def client_for(user: User | None) -> APIClient:
-    """An API client authenticated as `user` (Bearer), or anonymous for None."""
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 def assert_problem(response: Any, status: int, *, field: str | None = None) -> dict[str, Any]:

@@ -12,10 +12,10 @@ from django.db.models import Model
 from django.urls import reverse
 
 from heartmon.accounts.models import Organization, User
+from heartmon.accounts.testing import make_user
 from heartmon.audit.services import record_event
 from heartmon.core.actor import Actor
 from heartmon.core.roles import Role
-from heartmon.core.testing import make_user
 
 
 @dataclass

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from heartmon.accounts.models import User
+from heartmon.accounts.testing import PASSWORD
 from heartmon.accounts.tests.mail import link_in
 from heartmon.accounts.tokens import activation_link
 from heartmon.audit.models import AuditAction, AuditEvent
-from heartmon.core.testing import PASSWORD, assert_problem
+from heartmon.core.testing import assert_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +23,9 @@ def link(anonymous, django_capture_on_commit_callbacks, mailoutbox) -> dict[str,
         anonymous.post(
             "/api/v1/auth/register/",
             {
-                "email": "dana@northwind.example",
+                "email": "nora@northwind.example",
                 "password": PASSWORD,
-                "first_name": "Dana",
+                "first_name": "Nora",
                 "last_name": "Reyes",
                 "organization_name": "Northwind Cardiology",
             },
@@ -33,8 +34,8 @@ def link(anonymous, django_capture_on_commit_callbacks, mailoutbox) -> dict[str,
     return link_in(mailoutbox[-1], "activate")
 
 
-def dana() -> User:
-    return User.objects.get(email="dana@northwind.example")
+def nora() -> User:
+    return User.objects.get(email="nora@northwind.example")
 
 
 def test_it_activates_the_account_from_the_mailed_link(anonymous, link):
@@ -42,23 +43,23 @@ def test_it_activates_the_account_from_the_mailed_link(anonymous, link):
 
     assert response.status_code == 200
     body = response.json()
-    assert body["email"] == "dana@northwind.example"
+    assert body["email"] == "nora@northwind.example"
     assert body["role"] == "admin"
     assert body["organization"]["name"] == "Northwind Cardiology"
-    assert dana().is_active
-    assert AuditEvent.objects.filter(action=AuditAction.ACTIVATED, actor=dana()).exists()
+    assert nora().is_active
+    assert AuditEvent.objects.filter(action=AuditAction.ACTIVATED, actor=nora()).exists()
 
 
 def test_the_activated_account_can_sign_in(anonymous, link):
     before = anonymous.post(
         "/api/v1/auth/token/",
-        {"email": "dana@northwind.example", "password": PASSWORD},
+        {"email": "nora@northwind.example", "password": PASSWORD},
         format="json",
     )
     anonymous.post(URL, link, format="json")
     after = anonymous.post(
         "/api/v1/auth/token/",
-        {"email": "dana@northwind.example", "password": PASSWORD},
+        {"email": "nora@northwind.example", "password": PASSWORD},
         format="json",
     )
 
@@ -83,7 +84,7 @@ def test_it_rejects_an_expired_activation_link(anonymous, link):
 
     body = assert_problem(response, 400)
     assert body["type"] == "urn:heartmon:problem:link-expired"
-    assert not dana().is_active
+    assert not nora().is_active
 
 
 def test_it_accepts_a_link_just_before_it_expires(anonymous, link):
@@ -92,7 +93,7 @@ def test_it_accepts_a_link_just_before_it_expires(anonymous, link):
         response = anonymous.post(URL, link, format="json")
 
     assert response.status_code == 200
-    assert dana().is_active
+    assert nora().is_active
 
 
 def test_it_rejects_a_tampered_token(anonymous, link):
@@ -102,7 +103,7 @@ def test_it_rejects_a_tampered_token(anonymous, link):
 
     body = assert_problem(response, 400)
     assert body["type"] == "urn:heartmon:problem:link-invalid"
-    assert not dana().is_active
+    assert not nora().is_active
 
 
 def test_it_rejects_a_garbled_uid(anonymous, link):

@@ -4,8 +4,9 @@ from django.conf import settings
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
+from heartmon.accounts.testing import PASSWORD
 from heartmon.audit.models import AuditAction, AuditEvent
-from heartmon.core.testing import PASSWORD, assert_problem
+from heartmon.core.testing import assert_problem
 
 pytestmark = pytest.mark.django_db
 

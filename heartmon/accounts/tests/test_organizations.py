@@ -3,8 +3,9 @@
 import uuid
 
 from heartmon.accounts.models import Organization, User
+from heartmon.accounts.testing import client_for
 from heartmon.audit.models import AuditAction, AuditEvent
-from heartmon.core.testing import assert_problem, client_for
+from heartmon.core.testing import assert_problem
 
 URL = "/api/v1/organizations/"
 

@@ -6,9 +6,10 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from heartmon.accounts.testing import PASSWORD
 from heartmon.accounts.tests.mail import code_in, link_in
 from heartmon.audit.models import AuditAction, AuditEvent
-from heartmon.core.testing import PASSWORD, assert_problem
+from heartmon.core.testing import assert_problem
 
 pytestmark = pytest.mark.django_db
 

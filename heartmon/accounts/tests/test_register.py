@@ -2,18 +2,19 @@ import pytest
 from django.conf import settings
 
 from heartmon.accounts.models import Organization, User
+from heartmon.accounts.testing import PASSWORD
 from heartmon.accounts.tests.mail import link_in
 from heartmon.audit.models import AuditAction, AuditEvent
 from heartmon.core.roles import Role
-from heartmon.core.testing import PASSWORD, assert_problem
+from heartmon.core.testing import assert_problem
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/auth/register/"
 SIGN_UP = {
-    "email": "Dana@Northwind.example",
+    "email": "Nora@Northwind.example",
     "password": PASSWORD,
-    "first_name": "Dana",
+    "first_name": "Nora",
     "last_name": "Reyes",
     "organization_name": "Northwind Cardiology",
     "phone": "+14155550123",
@@ -32,12 +33,12 @@ def test_it_creates_an_organization_with_an_inactive_admin(
 
     assert response.status_code == 202
     assert response.json() == {"detail": "If the details are right, an e-mail is on its way."}
-    user = User.objects.get(email="dana@northwind.example")
+    user = User.objects.get(email="nora@northwind.example")
     assert user.organization.name == "Northwind Cardiology"
     assert user.role == Role.ADMIN
     assert not user.is_active
     assert user.check_password(PASSWORD)
-    assert (user.first_name, user.last_name, user.phone) == ("Dana", "Reyes", "+14155550123")
+    assert (user.first_name, user.last_name, user.phone) == ("Nora", "Reyes", "+14155550123")
     assert AuditEvent.objects.filter(action=AuditAction.REGISTERED, actor=user).exists()
 
 
@@ -45,7 +46,7 @@ def test_it_mails_an_activation_link(anonymous, django_capture_on_commit_callbac
     register(anonymous, django_capture_on_commit_callbacks)
 
     [message] = mailoutbox
-    assert message.to == ["dana@northwind.example"]
+    assert message.to == ["nora@northwind.example"]
     assert "Activate" in message.subject
     assert f"{settings.PUBLIC_URL}/activate?uid=" in message.body
     link = link_in(message, "activate")
@@ -69,7 +70,7 @@ def test_it_never_lets_the_client_choose_a_role_or_an_organization(
     )
 
     assert response.status_code == 202
-    user = User.objects.get(email="dana@northwind.example")
+    user = User.objects.get(email="nora@northwind.example")
     assert user.role == Role.ADMIN
     assert user.organization != org_a
     assert not (user.is_superuser)
@@ -113,7 +114,7 @@ def test_it_rejects_a_password_like_the_email_address(
     anonymous, django_capture_on_commit_callbacks
 ):
     response = register(
-        anonymous, django_capture_on_commit_callbacks, password="dana@northwind.example"
+        anonymous, django_capture_on_commit_callbacks, password="nora@northwind.example"
     )
 
     assert_problem(response, 400, field="password")
@@ -158,7 +159,7 @@ def test_it_rejects_a_phone_number_not_in_e164_form(anonymous):
 
 
 def test_it_answers_bad_json_with_a_problem(anonymous):
-    response = anonymous.post(URL, '{"email": "dana@', content_type="application/json")
+    response = anonymous.post(URL, '{"email": "nora@', content_type="application/json")
 
     body = assert_problem(response, 400)
     assert body["type"] == "urn:heartmon:problem:parse-error"

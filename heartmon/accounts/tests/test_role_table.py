@@ -19,11 +19,12 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from heartmon.accounts.models import Organization, User
+from heartmon.accounts.testing import client_for, make_user
 from heartmon.accounts.tests import role_probes as accounts
 from heartmon.accounts.tests.role_probes import Probe, World
 from heartmon.clinic.tests import role_probes as clinic
 from heartmon.core.roles import PERMISSIONS, Role, role_table_markdown
-from heartmon.core.testing import assert_problem, client_for, make_user
+from heartmon.core.testing import assert_problem
 from heartmon.devices.tests import role_probes as devices
 from heartmon.ecg.tests import role_probes as ecg
 from heartmon.telemetry.tests import role_probes as telemetry

@@ -4,8 +4,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from heartmon.accounts.models import User
+from heartmon.accounts.testing import PASSWORD
 from heartmon.audit.models import AuditAction, AuditEvent
-from heartmon.core.testing import PASSWORD, assert_problem
+from heartmon.core.testing import assert_problem
 
 pytestmark = pytest.mark.django_db
 

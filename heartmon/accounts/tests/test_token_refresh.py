@@ -6,7 +6,8 @@ from django.utils import timezone
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-from heartmon.core.testing import PASSWORD, assert_problem
+from heartmon.accounts.testing import PASSWORD
+from heartmon.core.testing import assert_problem
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from heartmon.accounts.testing import PASSWORD
 from heartmon.audit.models import AuditAction, AuditEvent
-from heartmon.core.testing import PASSWORD, assert_problem
+from heartmon.core.testing import assert_problem
 
 pytestmark = pytest.mark.django_db
 

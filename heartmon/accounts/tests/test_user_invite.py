@@ -4,9 +4,10 @@ import pytest
 from django.conf import settings
 
 from heartmon.accounts.models import User
+from heartmon.accounts.testing import client_for
 from heartmon.accounts.tests.mail import link_in
 from heartmon.audit.models import AuditAction, AuditEvent
-from heartmon.core.testing import assert_problem, client_for
+from heartmon.core.testing import assert_problem
 
 URL = "/api/v1/users/"
 DAVE = {

@@ -2,10 +2,11 @@
 
 import pytest
 
+from heartmon.accounts.testing import make_user
 from heartmon.accounts.tests.mail import link_in
 from heartmon.audit.models import AuditAction, AuditEvent
 from heartmon.core.roles import Role
-from heartmon.core.testing import assert_problem, make_user
+from heartmon.core.testing import assert_problem
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 """PATCH and DELETE /api/v1/users/{id}/: admins change roles and (de)activate people."""
 
 from heartmon.accounts.models import User
+from heartmon.accounts.testing import PASSWORD, client_for, make_user
 from heartmon.audit.models import AuditAction, AuditEvent
 from heartmon.core.roles import Role
-from heartmon.core.testing import PASSWORD, assert_problem, client_for, make_user
+from heartmon.core.testing import assert_problem
 
 
 def url(user: User) -> str:
@@ -151,7 +152,7 @@ def test_an_admin_in_another_organization_does_not_count(as_alice, alice, charli
 
 
 def test_an_admin_may_step_down_once_another_admin_exists(as_alice, alice, org_a):
-    make_user(org_a, "dana@stmary.example", Role.ADMIN)
+    make_user(org_a, "avery@stmary.example", Role.ADMIN)
 
     assert as_alice.patch(url(alice), {"role": "doctor"}).status_code == 200
     alice.refresh_from_db()
@@ -159,9 +160,9 @@ def test_an_admin_may_step_down_once_another_admin_exists(as_alice, alice, org_a
 
 
 def test_an_admin_may_deactivate_another_admin_while_one_remains(as_alice, alice, org_a):
-    dana = make_user(org_a, "dana@stmary.example", Role.ADMIN)
+    avery = make_user(org_a, "avery@stmary.example", Role.ADMIN)
 
-    assert as_alice.delete(url(dana)).status_code == 204
+    assert as_alice.delete(url(avery)).status_code == 204
     assert_problem(as_alice.delete(url(alice)), 409)
 
 

@@ -3,8 +3,9 @@
 import uuid
 
 from heartmon.accounts.models import User
+from heartmon.accounts.testing import client_for, make_user
 from heartmon.core.roles import Role
-from heartmon.core.testing import assert_problem, client_for, make_user
+from heartmon.core.testing import assert_problem
 
 URL = "/api/v1/users/"
 

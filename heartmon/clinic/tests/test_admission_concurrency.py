@@ -6,9 +6,9 @@ import threading
 import pytest
 from django.db import connection
 
+from heartmon.accounts.testing import client_for
 from heartmon.clinic.models import Admission
 from heartmon.clinic.tests.admitting import admit
-from heartmon.core.testing import client_for
 from heartmon.devices.models import DeviceAssignment
 
 pytestmark = [

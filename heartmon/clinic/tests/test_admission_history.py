@@ -84,9 +84,9 @@ def test_malformed_filters_are_a_400(as_bob, bed):
     assert_problem(as_bob.get(URL, {"place": "nope"}), 400, field="place")
 
 
-def test_technicians_may_not_read_admissions(as_tina, patient):
-    assert_problem(as_tina.get(URL), 403)
-    assert_problem(as_tina.get(history_url(patient)), 403)
+def test_technicians_may_not_read_admissions(as_tess, patient):
+    assert_problem(as_tess.get(URL), 403)
+    assert_problem(as_tess.get(history_url(patient)), 403)
 
 
 def test_another_organization_sees_none_of_it(as_sam, as_charlie, patient, bed):

@@ -1,10 +1,11 @@
 """POST /api/v1/admissions/: staff and admins admit a patient to a bed or ward with devices."""
 
 from heartmon.accounts.models import User
+from heartmon.accounts.testing import client_for
 from heartmon.audit.models import AuditAction, AuditEvent
 from heartmon.clinic.models import Admission, Place, PlaceKind
 from heartmon.clinic.tests.admitting import admit
-from heartmon.core.testing import assert_problem, client_for
+from heartmon.core.testing import assert_problem
 from heartmon.devices.models import Device, DeviceAssignment, DeviceStatus
 
 
@@ -103,8 +104,8 @@ def test_an_archived_patient_cannot_be_admitted(as_sam, patient, bed):
     assert not Admission.objects.exists()
 
 
-def test_doctors_nurses_and_technicians_may_not_admit(as_dana, as_bob, as_tina, patient, bed):
-    for client in (as_dana, as_bob, as_tina):
+def test_doctors_nurses_and_technicians_may_not_admit(as_dana, as_bob, as_tess, patient, bed):
+    for client in (as_dana, as_bob, as_tess):
         assert_problem(admit(client, patient, bed), 403)
     assert not Admission.objects.exists()
 

@@ -1,9 +1,10 @@
 """/api/v1/patients/{id}/care-team/: the organization's people attached to a patient."""
 
+from heartmon.accounts.testing import make_user
 from heartmon.audit.models import AuditAction, AuditEvent
 from heartmon.clinic.models import CareTeamMember, Patient
 from heartmon.core.roles import Role
-from heartmon.core.testing import assert_problem, make_user
+from heartmon.core.testing import assert_problem
 
 
 def url(patient: Patient, member: CareTeamMember | None = None) -> str:
@@ -94,8 +95,8 @@ def test_nurses_read_but_may_not_change_the_team(as_bob, patient, dana):
     assert CareTeamMember.objects.count() == 1
 
 
-def test_technicians_may_not_see_the_care_team(as_tina, patient):
-    assert_problem(as_tina.get(url(patient)), 403)
+def test_technicians_may_not_see_the_care_team(as_tess, patient):
+    assert_problem(as_tess.get(url(patient)), 403)
 
 
 def test_another_organization_gets_a_404(as_charlie, patient, dana, charlie):

@@ -3,9 +3,10 @@
 import time_machine
 
 from heartmon.accounts.models import User
+from heartmon.accounts.testing import client_for
 from heartmon.audit.models import AuditAction, AuditEvent
 from heartmon.clinic.models import Patient
-from heartmon.core.testing import assert_problem, client_for
+from heartmon.core.testing import assert_problem
 
 URL = "/api/v1/patients/"
 
@@ -94,8 +95,8 @@ def test_only_the_number_and_names_are_required(as_sam, sam):
     assert (response.json()["sex"], response.json()["age"]) == ("unknown", None)
 
 
-def test_nurses_doctors_and_technicians_may_not_register(as_bob, as_dana, as_tina):
-    for client in (as_bob, as_dana, as_tina):
+def test_nurses_doctors_and_technicians_may_not_register(as_bob, as_dana, as_tess):
+    for client in (as_bob, as_dana, as_tess):
         assert_problem(client.post(URL, ADA), 403)
     assert not Patient.objects.exists()
 

@@ -20,8 +20,8 @@ def test_a_nurse_lists_the_organizations_patients_with_their_notes(as_bob, patie
     assert (row["notes"], row["phone"]) == ("Allergic to penicillin", "+14155550123")
 
 
-def test_a_technician_sees_no_notes_or_contact_details(as_tina, patient):
-    for row in (as_tina.get(URL).json()["results"][0], as_tina.get(f"{URL}{patient.pk}/").json()):
+def test_a_technician_sees_no_notes_or_contact_details(as_tess, patient):
+    for row in (as_tess.get(URL).json()["results"][0], as_tess.get(f"{URL}{patient.pk}/").json()):
         assert row["patient_number"] == "MRN-1"
         assert not {"notes", "phone", "email", "address"} & set(row)
 

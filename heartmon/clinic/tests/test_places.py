@@ -199,6 +199,6 @@ def test_the_list_takes_a_fixed_number_of_queries(as_bob, ward, django_assert_ma
     assert response.json()["count"] == 32
 
 
-def test_a_technician_reads_the_tree_to_place_devices(as_tina, bed):
-    assert names(as_tina.get(URL, {"kind": "bed"})) == ["Bed 1"]
-    assert_problem(as_tina.patch(url(bed), {"name": "Mine"}), 403)
+def test_a_technician_reads_the_tree_to_place_devices(as_tess, bed):
+    assert names(as_tess.get(URL, {"kind": "bed"})) == ["Bed 1"]
+    assert_problem(as_tess.patch(url(bed), {"name": "Mine"}), 403)

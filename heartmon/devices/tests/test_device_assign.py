@@ -5,9 +5,10 @@ import threading
 import pytest
 from django.db import connection
 
+from heartmon.accounts.testing import client_for
 from heartmon.audit.models import AuditAction, AuditEvent
 from heartmon.clinic.models import Patient
-from heartmon.core.testing import assert_problem, client_for
+from heartmon.core.testing import assert_problem
 from heartmon.devices.models import DeviceAssignment, DeviceStatus
 
 

@@ -4,9 +4,10 @@ import uuid
 
 import pytest
 
+from heartmon.accounts.testing import client_for, make_user
 from heartmon.clinic.services.assignments import assign_device
 from heartmon.core.roles import Role
-from heartmon.core.testing import assert_problem, client_for, make_user
+from heartmon.core.testing import assert_problem
 from heartmon.devices.models import Device, DeviceAssignment, DeviceStatus
 from heartmon.devices.settings_schema import defaults
 

@@ -1,13 +1,9 @@
-"""The ECG cast beside the root one: the 3-lead device assigned to the patient, a doctor; files in
-temporary folders; upload files built from a slice of MIT-BIH record 100."""
+"""ECG tests keep their files in temporary folders and upload files built from a slice of MIT-BIH
+record 100 from `monitored`, the root cast's device assigned to the patient."""
 
 import pytest
 from rest_framework.test import APIClient
 
-from heartmon.clinic.services.assignments import assign_device
-from heartmon.core.roles import Role
-from heartmon.core.testing import client_for, make_user
-from heartmon.devices.models import Device
 from heartmon.ecg.models import Recording
 from heartmon.ecg.tests import signals
 
@@ -20,30 +16,11 @@ def _files_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
-def doris(org_a):
-    return make_user(org_a, "doris@stmary.example", Role.DOCTOR)
-
-
-@pytest.fixture
-def as_doris(doris) -> APIClient:
-    return client_for(doris)
-
-
-@pytest.fixture
-def device(org_a, patient, alice) -> Device:
-    device = Device.objects.create(
-        organization=org_a, serial_number="HM-0001", model="HM-3L", lead_count=3
-    )
-    assign_device(device=device, patient=patient, actor=alice.as_actor())
-    return device
-
-
-@pytest.fixture
-def upload(as_alice, device):
+def upload(as_alice, monitored):
     """Upload a file as alice (or `client`); returns the response."""
 
     def post(client: APIClient = as_alice, **fields):
-        body = signals.upload_fields(**{"device": device, **fields})
+        body = signals.upload_fields(**{"device": monitored, **fields})
         return client.post("/api/v1/ecg/recordings/", body, format="multipart")
 
     return post

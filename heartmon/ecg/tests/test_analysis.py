@@ -73,8 +73,8 @@ def test_it_stores_the_beats_and_the_summary(analysed) -> None:
     assert analysed.signal_quality > 0.9
 
 
-def test_the_beats_endpoint_serves_them(analysed, as_doris) -> None:
-    response = as_doris.get(f"/api/v1/ecg/recordings/{analysed.pk}/beats/")
+def test_the_beats_endpoint_serves_them(analysed, as_dana) -> None:
+    response = as_dana.get(f"/api/v1/ecg/recordings/{analysed.pk}/beats/")
 
     assert response.status_code == 200
     assert response.json()["count"] == analysed.beat_count

@@ -13,10 +13,10 @@ def _url(recording) -> str:
     return f"/api/v1/ecg/recordings/{recording.pk}/beats/"
 
 
-def test_beats_come_as_samples_seconds_and_times(as_doris, recording):
+def test_beats_come_as_samples_seconds_and_times(as_dana, recording):
     storage.write_beats(recording, np.array([90, 450, 720 + 180]))
 
-    body = as_doris.get(_url(recording)).json()
+    body = as_dana.get(_url(recording)).json()
 
     assert body["count"] == 3
     assert body["samples"] == [90, 450, 900]
@@ -29,18 +29,18 @@ def test_beats_come_as_samples_seconds_and_times(as_doris, recording):
     assert body["sample_rate"] == 360
 
 
-def test_a_window_narrows_the_beats(as_doris, recording):
+def test_a_window_narrows_the_beats(as_dana, recording):
     storage.write_beats(recording, np.array([90, 450, 900]))
     start = (signals.START + timedelta(seconds=1.25)).isoformat()
     end = (signals.START + timedelta(seconds=2.5)).isoformat()
 
-    body = as_doris.get(_url(recording), {"start": start, "end": end}).json()
+    body = as_dana.get(_url(recording), {"start": start, "end": end}).json()
 
     assert body["samples"] == [450]
 
 
-def test_before_the_analysis_there_are_no_beats(as_doris, recording):
-    body = as_doris.get(_url(recording)).json()
+def test_before_the_analysis_there_are_no_beats(as_dana, recording):
+    body = as_dana.get(_url(recording)).json()
 
     assert (body["status"], body["count"], body["samples"]) == ("pending", 0, [])
 

@@ -31,8 +31,8 @@ def two_recordings(upload):
     return first, second
 
 
-def test_recordings_in_the_window_come_clipped_to_it(as_doris, patient, device, two_recordings):
-    response = as_doris.get(URL, {"patient": patient.pk, "start": _at(10), "end": _at(70)})
+def test_recordings_in_the_window_come_clipped_to_it(as_dana, patient, device, two_recordings):
+    response = as_dana.get(URL, {"patient": patient.pk, "start": _at(10), "end": _at(70)})
 
     assert response.status_code == 200, response.content
     body = response.json()
@@ -55,20 +55,20 @@ def _z(seconds: float) -> str:
     return _at(seconds).replace("+00:00", "Z")
 
 
-def test_another_device_and_the_window_narrow_the_answer(as_doris, patient, org_a, two_recordings):
+def test_another_device_and_the_window_narrow_the_answer(as_dana, patient, org_a, two_recordings):
     other = Device.objects.create(organization=org_a, serial_number="HM-2", model="M")
 
-    by_other = as_doris.get(
+    by_other = as_dana.get(
         URL, {"patient": patient.pk, "device": other.pk, "start": _at(0), "end": _at(100)}
     )
-    gap = as_doris.get(URL, {"patient": patient.pk, "start": _at(30), "end": _at(50)})
+    gap = as_dana.get(URL, {"patient": patient.pk, "start": _at(30), "end": _at(50)})
 
     assert by_other.json()["results"] == []
     assert gap.json()["results"] == []
 
 
-def test_max_points_downsamples_each_recording(as_doris, patient, two_recordings):
-    body = as_doris.get(
+def test_max_points_downsamples_each_recording(as_dana, patient, two_recordings):
+    body = as_dana.get(
         URL, {"patient": patient.pk, "start": _at(0), "end": _at(100), "max_points": 100}
     ).json()
 
@@ -76,22 +76,22 @@ def test_max_points_downsamples_each_recording(as_doris, patient, two_recordings
     assert all(result["downsampled"] for result in body["results"])
 
 
-def test_another_patients_recordings_are_not_included(upload, as_doris, org_a, patient):
+def test_another_patients_recordings_are_not_included(upload, as_dana, org_a, patient):
     other = Patient.objects.create(
         organization=org_a, patient_number="P-2", given_name="Bo", family_name="B"
     )
     upload(patient=str(other.pk))
 
-    body = as_doris.get(URL, {"patient": patient.pk, "start": _at(0), "end": _at(100)}).json()
+    body = as_dana.get(URL, {"patient": patient.pk, "start": _at(0), "end": _at(100)}).json()
 
     assert body["results"] == []
 
 
-def test_queries_are_audited(as_doris, doris, patient, two_recordings):
-    as_doris.get(URL, {"patient": patient.pk, "start": _at(0), "end": _at(100)})
+def test_queries_are_audited(as_dana, dana, patient, two_recordings):
+    as_dana.get(URL, {"patient": patient.pk, "start": _at(0), "end": _at(100)})
 
     event = AuditEvent.objects.get(action="ecg.data_queried")
-    assert (event.actor, event.patient_id) == (doris, patient.pk)
+    assert (event.actor, event.patient_id) == (dana, patient.pk)
     assert event.details["recordings"] == [two_recordings[0]["id"], two_recordings[1]["id"]]
 
 
@@ -104,22 +104,20 @@ def test_queries_are_audited(as_doris, doris, patient, two_recordings):
         ({"start": _at(0), "end": _at(10), "kind": "boiled"}, "kind"),
     ],
 )
-def test_bad_parameters_are_refused(as_doris, patient, query, field):
+def test_bad_parameters_are_refused(as_dana, patient, query, field):
     query.setdefault("patient", patient.pk)
 
-    assert_problem(as_doris.get(URL, query), 400, field=field)
+    assert_problem(as_dana.get(URL, query), 400, field=field)
 
 
-def test_the_patient_is_required(as_doris):
-    assert_problem(as_doris.get(URL, {"start": _at(0), "end": _at(10)}), 400, field="patient")
+def test_the_patient_is_required(as_dana):
+    assert_problem(as_dana.get(URL, {"start": _at(0), "end": _at(10)}), 400, field="patient")
 
 
-def test_too_much_data_at_full_resolution_is_refused(
-    as_doris, patient, two_recordings, monkeypatch
-):
+def test_too_much_data_at_full_resolution_is_refused(as_dana, patient, two_recordings, monkeypatch):
     monkeypatch.setattr(windows, "MAX_VALUES", 10_000)
 
-    response = as_doris.get(URL, {"patient": patient.pk, "start": _at(0), "end": _at(100)})
+    response = as_dana.get(URL, {"patient": patient.pk, "start": _at(0), "end": _at(100)})
 
     assert_problem(response, 400, field="end")
 

@@ -26,8 +26,8 @@ def test_an_admin_deletes_a_recording_and_its_files(
     assert (event.object_id, event.patient_id) == (str(recording.pk), recording.patient_id)
 
 
-def test_others_may_not_delete(as_doris, as_bob, as_charlie, recording):
-    assert_problem(as_doris.delete(f"/api/v1/ecg/recordings/{recording.pk}/"), 403)
+def test_others_may_not_delete(as_dana, as_bob, as_charlie, recording):
+    assert_problem(as_dana.delete(f"/api/v1/ecg/recordings/{recording.pk}/"), 403)
     assert_problem(as_bob.delete(f"/api/v1/ecg/recordings/{recording.pk}/"), 403)
     assert_problem(as_charlie.delete(f"/api/v1/ecg/recordings/{recording.pk}/"), 404)
     assert default_storage.exists(_chunk(recording))

@@ -68,7 +68,7 @@ def test_the_patient_is_the_one_assigned_when_the_recording_started(
     assert Recording.objects.get().patient == earlier
 
 
-@pytest.mark.parametrize("client_name", ["as_alice", "as_bob", "as_sam", "as_doris"])
+@pytest.mark.parametrize("client_name", ["as_alice", "as_bob", "as_sam", "as_dana"])
 def test_clinical_staff_upload(upload, request, client_name):
     assert upload(client=request.getfixturevalue(client_name)).status_code == 201
 

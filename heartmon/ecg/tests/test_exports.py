@@ -29,8 +29,8 @@ def _content(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def test_wfdb_comes_as_a_zip_that_wfdb_reads_back(as_doris, recording, tmp_path):
-    response = as_doris.get(_url(recording), {"format": "wfdb", "start": _at(20), "end": _at(50)})
+def test_wfdb_comes_as_a_zip_that_wfdb_reads_back(as_dana, recording, tmp_path):
+    response = as_dana.get(_url(recording), {"format": "wfdb", "start": _at(20), "end": _at(50)})
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
@@ -52,8 +52,8 @@ def test_wfdb_comes_as_a_zip_that_wfdb_reads_back(as_doris, recording, tmp_path)
     np.testing.assert_allclose(physical, signals.millivolts(signals.mitdb(30, offset=20)))
 
 
-def test_edf_is_read_back_by_pyedflib(as_doris, recording, tmp_path):
-    response = as_doris.get(_url(recording), {"format": "edf", "end": _at(60)})
+def test_edf_is_read_back_by_pyedflib(as_dana, recording, tmp_path):
+    response = as_dana.get(_url(recording), {"format": "edf", "end": _at(60)})
 
     assert response.status_code == 200
     path = tmp_path / "rec.edf"
@@ -71,8 +71,8 @@ def test_edf_is_read_back_by_pyedflib(as_doris, recording, tmp_path):
     np.testing.assert_allclose(physical, signals.millivolts(signals.mitdb(60)), atol=1e-9)
 
 
-def test_edf_pads_the_last_data_record_with_zero_millivolts(as_doris, recording, tmp_path):
-    response = as_doris.get(_url(recording), {"format": "edf", "end": _at(1.5)})
+def test_edf_pads_the_last_data_record_with_zero_millivolts(as_dana, recording, tmp_path):
+    response = as_dana.get(_url(recording), {"format": "edf", "end": _at(1.5)})
 
     path = tmp_path / "rec.edf"
     path.write_bytes(_content(response))
@@ -87,9 +87,9 @@ def test_edf_pads_the_last_data_record_with_zero_millivolts(as_doris, recording,
 
 
 def test_csv_is_read_back_by_numpy_and_uploads_again_identically(
-    as_doris, as_alice, recording, device
+    as_dana, as_alice, recording, device
 ):
-    response = as_doris.get(_url(recording), {"format": "csv", "start": _at(10), "end": _at(40)})
+    response = as_dana.get(_url(recording), {"format": "csv", "start": _at(10), "end": _at(40)})
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -124,19 +124,19 @@ def test_csv_keeps_the_decimals_a_finer_gain_needs():
     assert csv_decimals([300.0], [0.0]) == 6  # thirds of a hundredth never end
 
 
-def test_one_lead_can_be_exported(as_doris, recording):
-    response = as_doris.get(_url(recording), {"format": "csv", "leads": "V5", "end": _at(1)})
+def test_one_lead_can_be_exported(as_dana, recording):
+    response = as_dana.get(_url(recording), {"format": "csv", "leads": "V5", "end": _at(1)})
 
     lines = _content(response).decode().splitlines()
     assert lines[0] == "V5"
     assert len(lines) == 361
 
 
-def test_exports_are_audited(as_doris, doris, recording):
-    as_doris.get(_url(recording), {"format": "edf"})
+def test_exports_are_audited(as_dana, dana, recording):
+    as_dana.get(_url(recording), {"format": "edf"})
 
     event = AuditEvent.objects.get(action="ecg.exported")
-    assert (event.actor, event.patient_id) == (doris, recording.patient_id)
+    assert (event.actor, event.patient_id) == (dana, recording.patient_id)
     assert event.details["query"] == "format=edf"
 
 
@@ -149,8 +149,8 @@ def test_exports_are_audited(as_doris, doris, recording):
         ({"format": "csv", "leads": "II"}, "leads"),
     ],
 )
-def test_bad_parameters_are_refused(as_doris, recording, query, field):
-    assert_problem(as_doris.get(_url(recording), query), 400, field=field)
+def test_bad_parameters_are_refused(as_dana, recording, query, field):
+    assert_problem(as_dana.get(_url(recording), query), 400, field=field)
     assert not AuditEvent.objects.filter(action="ecg.exported").exists()
 
 
@@ -164,7 +164,7 @@ def test_another_organizations_recording_is_not_found(as_charlie, recording):
     assert_problem(as_charlie.get(_url(recording), {"format": "csv"}), 404)
 
 
-def test_the_exported_files_leave_nothing_behind(as_doris, recording, tmp_path, monkeypatch):
+def test_the_exported_files_leave_nothing_behind(as_dana, recording, tmp_path, monkeypatch):
     import tempfile
 
     scratch = tmp_path / "scratch"
@@ -172,6 +172,6 @@ def test_the_exported_files_leave_nothing_behind(as_doris, recording, tmp_path, 
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
 
     for format_name in ("wfdb", "edf"):
-        assert _content(as_doris.get(_url(recording), {"format": format_name}))
+        assert _content(as_dana.get(_url(recording), {"format": format_name}))
 
     assert not any(scratch.iterdir())  # the open answer files have no name left on disk

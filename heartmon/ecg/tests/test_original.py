@@ -14,12 +14,12 @@ def _content(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def test_an_edf_upload_comes_back_byte_for_byte(upload, as_doris):
+def test_an_edf_upload_comes_back_byte_for_byte(upload, as_dana):
     edf = signals.edf_file(signals.mitdb(5))
     upload(format="edf", seconds=5)
     recording = Recording.objects.get()
 
-    response = as_doris.get(f"/api/v1/ecg/recordings/{recording.pk}/original/")
+    response = as_dana.get(f"/api/v1/ecg/recordings/{recording.pk}/original/")
 
     assert response.status_code == 200
     assert _content(response) == edf
@@ -28,10 +28,10 @@ def test_an_edf_upload_comes_back_byte_for_byte(upload, as_doris):
     assert AuditEvent.objects.filter(action="ecg.original_downloaded").count() == 1
 
 
-def test_a_wfdb_upload_comes_back_as_a_zip_of_both_files(as_doris, recording):
+def test_a_wfdb_upload_comes_back_as_a_zip_of_both_files(as_dana, recording):
     header, data = signals.wfdb_files(signals.mitdb(70))
 
-    response = as_doris.get(f"/api/v1/ecg/recordings/{recording.pk}/original/")
+    response = as_dana.get(f"/api/v1/ecg/recordings/{recording.pk}/original/")
 
     with zipfile.ZipFile(io.BytesIO(_content(response))) as archive:
         assert archive.read("rec.hea") == header

@@ -101,7 +101,7 @@ def test_concurrent_overwrites_leave_one_recording_and_its_files_only(
 
     from django.db import connection
 
-    from heartmon.core.testing import client_for
+    from heartmon.accounts.testing import client_for
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serializes writers: no race to observe")

@@ -83,25 +83,25 @@ def test_technicians_see_metadata_without_the_summary(as_tess, three):
     assert detail["sample_count"] == 5 * 360
 
 
-def test_the_summary_shows_the_analysis(as_doris, three):
+def test_the_summary_shows_the_analysis(as_dana, three):
     recording = three.get(data_id="rec-1")
     Recording.objects.filter(pk=recording.pk).update(
         status="done", beat_count=6, mean_hr=72.5, sdnn_ms=41.0, signal_quality=0.9
     )
 
-    body = as_doris.get(f"{URL}{recording.pk}/").json()
+    body = as_dana.get(f"{URL}{recording.pk}/").json()
 
     assert body["status"] == "done"
     assert body["summary"]["beat_count"] == 6
     assert body["summary"]["mean_hr"] == 72.5
 
 
-def test_reads_are_audited(as_doris, doris, patient, three):
-    as_doris.get(URL, {"patient": patient.pk})
-    as_doris.get(f"{URL}{three[0].pk}/")
+def test_reads_are_audited(as_dana, dana, patient, three):
+    as_dana.get(URL, {"patient": patient.pk})
+    as_dana.get(f"{URL}{three[0].pk}/")
 
     listed = AuditEvent.objects.get(action="ecg.listed")
-    assert (listed.actor, listed.patient_id) == (doris, patient.pk)
+    assert (listed.actor, listed.patient_id) == (dana, patient.pk)
     assert listed.details == {
         "patient_ids": [str(patient.pk)],
         "count": 1,

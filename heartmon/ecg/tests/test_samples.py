@@ -20,8 +20,8 @@ def _at(seconds: float) -> str:
     return (signals.START + timedelta(seconds=seconds)).isoformat()
 
 
-def test_a_window_across_chunk_boundaries_comes_in_millivolts(as_doris, recording):
-    response = as_doris.get(_url(recording), {"start": _at(25), "end": _at(65)})
+def test_a_window_across_chunk_boundaries_comes_in_millivolts(as_dana, recording):
+    response = as_dana.get(_url(recording), {"start": _at(25), "end": _at(65)})
 
     assert response.status_code == 200, response.content
     body = response.json()
@@ -43,30 +43,30 @@ def test_without_a_window_the_whole_recording_comes(as_bob, recording):
     assert len(body["values"][0]) == 70 * 360
 
 
-def test_times_between_samples_take_the_next_sample(as_doris, recording):
-    body = as_doris.get(_url(recording), {"start": _at(1.0001), "end": _at(1.01)}).json()
+def test_times_between_samples_take_the_next_sample(as_dana, recording):
+    body = as_dana.get(_url(recording), {"start": _at(1.0001), "end": _at(1.01)}).json()
 
     assert body["first_sample"] == 361
     assert body["sample_count"] == 3  # samples 361, 362, 363 (at 1.00278 ... 1.00833 s)
 
 
-def test_a_window_outside_the_recording_is_empty(as_doris, recording):
-    body = as_doris.get(_url(recording), {"start": _at(100), "end": _at(200)}).json()
+def test_a_window_outside_the_recording_is_empty(as_dana, recording):
+    body = as_dana.get(_url(recording), {"start": _at(100), "end": _at(200)}).json()
 
     assert body["sample_count"] == 0
     assert body["values"] == [[], []]
 
 
-def test_leads_can_be_picked(as_doris, recording):
-    body = as_doris.get(_url(recording), {"leads": "V5", "end": _at(1)}).json()
+def test_leads_can_be_picked(as_dana, recording):
+    body = as_dana.get(_url(recording), {"leads": "V5", "end": _at(1)}).json()
 
     assert body["leads"] == ["V5"]
     expected = signals.millivolts(signals.mitdb(1))[:, 1]
     np.testing.assert_allclose(body["values"][0], expected, atol=1e-6)
 
 
-def test_downsampling_keeps_every_peak_and_trough(as_doris, recording):
-    response = as_doris.get(_url(recording), {"max_points": 504})  # 252 buckets of 100 samples
+def test_downsampling_keeps_every_peak_and_trough(as_dana, recording):
+    response = as_dana.get(_url(recording), {"max_points": 504})  # 252 buckets of 100 samples
 
     body = response.json()
     values = np.array(body["values"])
@@ -90,15 +90,15 @@ def test_min_max_orders_each_pair_in_time():
     assert points[:, 0].tolist() == [9, 1]  # the maximum came first
 
 
-def test_fewer_samples_than_max_points_come_whole(as_doris, recording):
-    body = as_doris.get(_url(recording), {"end": _at(0.1), "max_points": 1000}).json()
+def test_fewer_samples_than_max_points_come_whole(as_dana, recording):
+    body = as_dana.get(_url(recording), {"end": _at(0.1), "max_points": 1000}).json()
 
     assert body["downsampled"] is False
     assert len(body["values"][0]) == 36
 
 
-def test_raw_int16_comes_with_its_scale_in_headers(as_doris, recording):
-    response = as_doris.get(
+def test_raw_int16_comes_with_its_scale_in_headers(as_dana, recording):
+    response = as_dana.get(
         _url(recording), {"start": _at(29), "end": _at(31)}, HTTP_ACCEPT="application/octet-stream"
     )
 
@@ -114,17 +114,17 @@ def test_raw_int16_comes_with_its_scale_in_headers(as_doris, recording):
     assert response["X-Start-Time"] == "2024-03-01T08:00:29+00:00"
 
 
-def test_a_window_reads_only_the_chunks_it_needs(as_doris, recording):
+def test_a_window_reads_only_the_chunks_it_needs(as_dana, recording):
     default_storage.delete(f"{recording.storage_prefix}/chunks/0000000.zst")
 
-    assert as_doris.get(_url(recording), {"start": _at(30), "end": _at(60)}).status_code == 200
+    assert as_dana.get(_url(recording), {"start": _at(30), "end": _at(60)}).status_code == 200
 
 
-def test_reads_are_audited(as_doris, doris, recording):
-    as_doris.get(_url(recording), {"start": _at(1), "leads": "MLII"})
+def test_reads_are_audited(as_dana, dana, recording):
+    as_dana.get(_url(recording), {"start": _at(1), "leads": "MLII"})
 
     event = AuditEvent.objects.get(action="ecg.signal_read")
-    assert event.actor == doris
+    assert event.actor == dana
     assert event.patient_id == recording.patient_id
     assert event.object_id == str(recording.pk)
     assert event.details["query"] == "start=2024-03-01T08%3A00%3A01%2B00%3A00&leads=MLII"
@@ -140,20 +140,20 @@ def test_reads_are_audited(as_doris, doris, recording):
         ({"max_points": "many"}, "max_points"),
     ],
 )
-def test_bad_parameters_are_refused_and_not_audited(as_doris, recording, query, field):
-    assert_problem(as_doris.get(_url(recording), query), 400, field=field)
+def test_bad_parameters_are_refused_and_not_audited(as_dana, recording, query, field):
+    assert_problem(as_dana.get(_url(recording), query), 400, field=field)
     assert not AuditEvent.objects.filter(action="ecg.signal_read").exists()
 
 
-def test_a_window_too_large_for_full_resolution_is_refused(as_doris, recording, monkeypatch):
+def test_a_window_too_large_for_full_resolution_is_refused(as_dana, recording, monkeypatch):
     monkeypatch.setattr(windows, "MAX_VALUES", 1000)
 
-    assert_problem(as_doris.get(_url(recording)), 400, field="end")
-    assert as_doris.get(_url(recording), {"max_points": 100}).status_code == 200
+    assert_problem(as_dana.get(_url(recording)), 400, field="end")
+    assert as_dana.get(_url(recording), {"max_points": 100}).status_code == 200
 
 
-def test_raw_samples_do_not_downsample(as_doris, recording):
-    response = as_doris.get(
+def test_raw_samples_do_not_downsample(as_dana, recording):
+    response = as_dana.get(
         _url(recording), {"max_points": 100}, HTTP_ACCEPT="application/octet-stream"
     )
 

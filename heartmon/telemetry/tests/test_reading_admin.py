@@ -2,7 +2,7 @@
 
 from django.test import Client
 
-from heartmon.core.testing import make_user
+from heartmon.accounts.testing import make_user
 from heartmon.telemetry.tests.seed import seed
 
 

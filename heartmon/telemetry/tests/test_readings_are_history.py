@@ -43,4 +43,4 @@ def test_a_patient_with_readings_keeps_their_number(as_alice, device, patient):
 
     assert "readings" in body["detail"]
     patient.refresh_from_db()
-    assert patient.patient_number == "P-1"
+    assert patient.patient_number == "MRN-1"

@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 
 from heartmon.accounts.management.commands.demo_data import DEMO_ORGANIZATION
 from heartmon.accounts.models import Organization
+from heartmon.accounts.testing import make_user
 from heartmon.core.roles import Role
-from heartmon.core.testing import make_user
 from heartmon.devices.models import Device
 from heartmon.telemetry.models import Metric, Reading
 
