@@ -27,7 +27,7 @@ import wfdb
 from scipy import signal
 from wfdb import processing
 
-from heartmon.ecg.detector import analyse
+from heartmon.ecg.findings import analyse
 
 LEADS = ["I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"]
 # How much of MLII and of V5 each lead takes (a rough stand-in for real lead geometry).

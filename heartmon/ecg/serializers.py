@@ -83,6 +83,14 @@ class SummarySerializer(serializers.ModelSerializer[Recording]):
             "sdnn_ms",
             "rmssd_ms",
             "signal_quality",
+            "pause_count",
+            "longest_pause_s",
+            "asystole_count",
+            "pvc_count",
+            "pvc_burden",
+            "pvc_couplets",
+            "pvc_runs",
+            "bigeminy_episodes",
         ]
 
 
@@ -289,6 +297,16 @@ class ExportQuerySerializer(WindowQuerySerializer):
 class BeatsQuerySerializer(serializers.Serializer[None]):
     start = TimeField(required=False, help_text="Beats from this time on.")
     end = TimeField(required=False, help_text="Beats before this time.")
+
+
+class EventsQuerySerializer(serializers.Serializer[None]):
+    start = TimeField(required=False, help_text="Events and segments from this time on.")
+    end = TimeField(required=False, help_text="Events and segments before this time.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "start" in attrs and "end" in attrs and attrs["start"] >= attrs["end"]:
+            raise serializers.ValidationError({"end": "end must be after start."})
+        return attrs
 
 
 class DataQuerySerializer(serializers.Serializer[None]):

@@ -19,6 +19,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -277,6 +278,10 @@ class RecordingViewSet(
                         child=serializers.FloatField(), help_text="From the recording's start."
                     ),
                     "times": serializers.ListField(child=serializers.DateTimeField()),
+                    "classes": serializers.ListField(
+                        child=serializers.ChoiceField(choices=["N", "V", "Q"]),
+                        help_text="Per beat: N normal, V ventricular ectopic, Q unknown.",
+                    ),
                 },
             ),
             **problems(400, 401, 403, 404),
@@ -395,3 +400,70 @@ class RecordingDataView(APIView):
             details={**_details(query), "recordings": [str(r.pk) for r in recordings]},
         )
         return Response(body)
+
+
+EVENT_FIELDS: dict[str, serializers.Field[Any, Any, Any, Any]] = {
+    "kind": serializers.ChoiceField(choices=["pause", "asystole"]),
+    "start": serializers.DateTimeField(help_text="The beat before the pause."),
+    "offset_s": serializers.FloatField(help_text="Seconds from the recording's start."),
+    "duration_s": serializers.FloatField(),
+}
+QUALITY_FIELDS: dict[str, serializers.Field[Any, Any, Any, Any]] = {
+    "start": serializers.DateTimeField(),
+    "offset_s": serializers.FloatField(help_text="Seconds from the recording's start."),
+    "duration_s": serializers.FloatField(),
+    "score": serializers.FloatField(help_text="0 (unusable) to 1 (clean)."),
+    "reason": serializers.CharField(help_text='Below 0.5: "flat line", "clipping" or "noise".'),
+    "usable": serializers.BooleanField(help_text="Beats and heart rate are reported inside."),
+    "lead": serializers.CharField(help_text="The lead whose beats the segment took."),
+}
+
+
+class RecordingEventsView(GenericAPIView[Recording]):
+    """Pauses, asystole and signal quality found by a recording's analysis."""
+
+    permission_classes = [RolePermission]
+    role_resource = "ecg_recordings"
+    role_actions = {"get": "signal"}
+    renderer_classes = [OrjsonRenderer]
+    filter_backends = []
+
+    def get_queryset(self) -> QuerySet[Recording]:
+        return Recording.objects.visible_to(self.request.user)
+
+    @extend_schema(
+        summary="Pauses, asystole and per-10-second signal quality from the analysis",
+        description=(
+            "Every interval of 3 s or more without a beat is a pause, 4 s or more an asystole "
+            "(start: the beat before it). Each 10-second segment has a quality score and, below "
+            "0.5, its reason; no beats or heart rate are reported inside an unusable one. "
+            "`start` and `end` keep what overlaps the window. Empty before the analysis."
+        ),
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATETIME, description=s.TIME_HELP),
+            OpenApiParameter("end", OpenApiTypes.DATETIME, description="Exclusive."),
+        ],
+        responses={
+            200: inline_serializer(
+                "EcgEvents",
+                {
+                    "recording": serializers.UUIDField(),
+                    "status": serializers.CharField(help_text="The analysis status."),
+                    "events": inline_serializer("EcgRhythmEvent", EVENT_FIELDS, many=True),
+                    "quality": inline_serializer("EcgSegmentQuality", QUALITY_FIELDS, many=True),
+                },
+            ),
+            **problems(400, 401, 403, 404),
+        },
+    )
+    def get(self, request: Request, pk: UUID) -> Response:
+        query = _query(s.EventsQuerySerializer, request)
+        recording = self.get_object()
+        record_event(
+            AuditAction.ECG_BEATS_READ,
+            request=request,
+            target=recording,
+            patient_id=recording.patient_id,
+            details={**_details(query), "read": "events"},
+        )
+        return Response(responses.events_answer(recording, query.get("start"), query.get("end")))
