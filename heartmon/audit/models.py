@@ -51,6 +51,7 @@ class AuditAction(models.TextChoices):
     ECG_VIEWED = "ecg.viewed"
     ECG_SIGNAL_READ = "ecg.signal_read"
     ECG_BEATS_READ = "ecg.beats_read"
+    ECG_EVENTS_READ = "ecg.events_read"
     ECG_EXPORTED = "ecg.exported"
     ECG_ORIGINAL_DOWNLOADED = "ecg.original_downloaded"
     ECG_DATA_QUERIED = "ecg.data_queried"

@@ -9,3 +9,12 @@ def validated(serializer_class: type[BaseSerializer[Any]], request: Request) -> 
     serializer = serializer_class(data=request.data, context={"request": request})
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+def validated_query(
+    serializer_class: type[BaseSerializer[Any]], request: Request
+) -> dict[str, Any]:
+    """The query string validated by `serializer_class`; invalid input raises a 400 problem."""
+    serializer = serializer_class(data=request.query_params, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

@@ -83,6 +83,14 @@ class Recording(models.Model):
     sdnn_ms = models.FloatField(null=True, blank=True)
     rmssd_ms = models.FloatField(null=True, blank=True)
     signal_quality = models.FloatField(null=True, blank=True)  # 0 (unusable) to 1 (clean)
+    pause_count = models.PositiveIntegerField(null=True, blank=True)  # intervals of 3 s or more
+    longest_pause_s = models.FloatField(null=True, blank=True)
+    asystole_count = models.PositiveIntegerField(null=True, blank=True)  # 4 s or more
+    pvc_count = models.PositiveIntegerField(null=True, blank=True)
+    pvc_burden = models.FloatField(null=True, blank=True)  # % of beats
+    pvc_couplets = models.PositiveIntegerField(null=True, blank=True)
+    pvc_runs = models.PositiveIntegerField(null=True, blank=True)  # 3 or more in a row
+    bigeminy_episodes = models.PositiveIntegerField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)

@@ -3,14 +3,16 @@ patient-data query across recordings."""
 
 import tempfile
 import zipfile
-from datetime import UTC, datetime
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 from django.http import FileResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
-from heartmon.ecg import exports, storage, windows
+from heartmon.ecg import classes, exports, storage, windows
+from heartmon.ecg.events import recording_events
 from heartmon.ecg.models import Recording
 
 
@@ -18,10 +20,15 @@ def beats_answer(
     recording: Recording, start: datetime | None, end: datetime | None
 ) -> dict[str, Any]:
     beats = storage.read_beats(recording)
+    codes = storage.read_beat_classes(recording)
+    if codes is None or len(codes) != len(beats):  # analysed before beats had classes
+        codes = np.full(len(beats), classes.CODES.index(classes.UNKNOWN), dtype=np.uint8)
+    inside = np.ones(len(beats), dtype=bool)
     if start is not None:
-        beats = beats[beats >= windows.sample_at(recording, start)]
+        inside &= beats >= windows.sample_at(recording, start)
     if end is not None:
-        beats = beats[beats < windows.sample_at(recording, end)]
+        inside &= beats < windows.sample_at(recording, end)
+    beats, codes = beats[inside], codes[inside]
     seconds = beats / recording.sample_rate
     origin = np.datetime64(recording.start_time.astimezone(UTC).replace(tzinfo=None), "us")
     times = origin + np.rint(seconds * 1e6).astype("timedelta64[us]")
@@ -33,6 +40,26 @@ def beats_answer(
         "samples": beats,
         "seconds": seconds,
         "times": [f"{text}Z" for text in np.datetime_as_string(times, unit="ms")],
+        "classes": np.asarray(classes.CODES)[codes].tolist(),
+    }
+
+
+def events_answer(
+    recording: Recording, start: datetime | None, end: datetime | None
+) -> dict[str, Any]:
+    """Pauses, asystole and segment quality overlapping [start, end)."""
+    found = recording_events(recording)
+    low = start or recording.start_time
+    high = end or recording.end_time
+
+    def overlaps(begin: datetime, seconds: float) -> bool:
+        return begin < high and begin + timedelta(seconds=seconds) > low
+
+    return {
+        "recording": recording.pk,
+        "status": recording.status,
+        "events": [asdict(e) for e in found.events if overlaps(e.start, e.duration_s)],
+        "quality": [asdict(q) for q in found.quality if overlaps(q.start, q.duration_s)],
     }
 
 

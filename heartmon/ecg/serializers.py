@@ -30,6 +30,14 @@ class SummarySerializer(serializers.ModelSerializer[Recording]):
             "sdnn_ms",
             "rmssd_ms",
             "signal_quality",
+            "pause_count",
+            "longest_pause_s",
+            "asystole_count",
+            "pvc_count",
+            "pvc_burden",
+            "pvc_couplets",
+            "pvc_runs",
+            "bigeminy_episodes",
         ]
 
 
@@ -236,9 +244,11 @@ class ExportQuerySerializer(WindowQuerySerializer):
     max_points = None  # type: ignore[assignment]
 
 
-class BeatsQuerySerializer(serializers.Serializer[None]):
-    start = TimeField(required=False, help_text="Beats from this time on.")
-    end = TimeField(edge="end", required=False, help_text="Beats before this time.")
+class SpanQuerySerializer(serializers.Serializer[None]):
+    """What of a recording's beats or events to answer: from `start`, before `end`."""
+
+    start = TimeField(required=False, help_text="From this time on.")
+    end = TimeField(edge="end", required=False, help_text="Before this time.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         return validated_window(attrs)

@@ -6,13 +6,17 @@ Layout under `recording.storage_prefix`:
   lead-major int16, each lead delta-encoded along time, then zstd (codec `delta-zstd-1`). Real ECG
   takes about 0.6-1 byte per sample this way.
 - `beats.zst`: R-peak sample indices, delta-encoded int64, zstd.
+- `classes.zst`: one uint8 per beat, the index of its class in `classes.CODES` (N, V, Q), zstd.
+- `events.json.zst`: the analysis' pauses and per-segment signal quality (see
+  `heartmon.ecg.events`), JSON, zstd.
 - `original/<name>`: the uploaded file(s), byte for byte.
 """
 
+import json
 import os
 import uuid
 from collections.abc import Iterable, Iterator
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import zstandard
@@ -44,6 +48,14 @@ def original_name(prefix: str, name: str) -> str:
 
 def _beats_name(prefix: str) -> str:
     return f"{prefix}/beats.zst"
+
+
+def _classes_name(prefix: str) -> str:
+    return f"{prefix}/classes.zst"
+
+
+def _events_name(prefix: str) -> str:
+    return f"{prefix}/events.json.zst"
 
 
 def _save_exactly(name: str, content: File) -> None:
@@ -160,22 +172,50 @@ def physical(
     return (samples - baselines) / gains
 
 
-def write_beats(recording: Recording, sample_indices: np.ndarray) -> None:
-    """Store the R-peak sample indices (ascending) of the recording, replacing earlier ones."""
+def write_beats(
+    recording: Recording, sample_indices: np.ndarray, classes: np.ndarray | None = None
+) -> None:
+    """Store the R-peak sample indices (ascending) of the recording and, when given, each
+    beat's class index, replacing earlier ones."""
     indices = np.asarray(sample_indices, dtype=np.int64)
     deltas = np.diff(indices, prepend=np.int64(0))
-    data = zstandard.ZstdCompressor(level=_LEVEL).compress(deltas.tobytes())
-    _save_exactly(_beats_name(recording.storage_prefix), ContentFile(data))
+    _save_compressed(_beats_name(recording.storage_prefix), deltas.tobytes())
+    if classes is not None:
+        codes = np.asarray(classes, dtype=np.uint8)
+        _save_compressed(_classes_name(recording.storage_prefix), codes.tobytes())
 
 
 def read_beats(recording: Recording) -> np.ndarray:
     """R-peak sample indices as int64; empty when none are stored (yet)."""
-    name = _beats_name(recording.storage_prefix)
+    raw = _read_compressed(_beats_name(recording.storage_prefix))
+    return np.cumsum(np.frombuffer(raw or b"", dtype=np.int64))
+
+
+def read_beat_classes(recording: Recording) -> np.ndarray | None:
+    """Each stored beat's class index (uint8); None when the analysis stored none."""
+    raw = _read_compressed(_classes_name(recording.storage_prefix))
+    return None if raw is None else np.frombuffer(raw, dtype=np.uint8)
+
+
+def write_events(recording: Recording, document: dict[str, object]) -> None:
+    """Store the analysis' events and segment quality (a JSON document), replacing earlier."""
+    _save_compressed(_events_name(recording.storage_prefix), json.dumps(document).encode())
+
+
+def read_events(recording: Recording) -> dict[str, Any] | None:
+    raw = _read_compressed(_events_name(recording.storage_prefix))
+    return None if raw is None else dict(json.loads(raw))
+
+
+def _save_compressed(name: str, data: bytes) -> None:
+    _save_exactly(name, ContentFile(zstandard.ZstdCompressor(level=_LEVEL).compress(data)))
+
+
+def _read_compressed(name: str) -> bytes | None:
     if not default_storage.exists(name):
-        return np.empty(0, dtype=np.int64)
+        return None
     with default_storage.open(name, "rb") as handle:
-        raw = zstandard.ZstdDecompressor().decompress(handle.read())
-    return np.cumsum(np.frombuffer(raw, dtype=np.int64))
+        return zstandard.ZstdDecompressor().decompress(handle.read())
 
 
 def save_original(*, prefix: str, name: str, content: IO[bytes]) -> str:

@@ -1,5 +1,7 @@
-"""Analysing a stored recording (the service behind `tasks.process_recording`): claim it, detect
-beats on one lead, store the beats, the summary and one derived heart-rate reading per second.
+"""Analysing a stored recording (the service behind `tasks.process_recording`): claim it, analyse
+its leads (`findings.analyse`: lead II first, up to three), store the beats with their classes,
+the pauses and segment quality (`events`), the summary, and one derived heart-rate reading per
+second where the rate is known.
 
 Status moves pending -> processing -> done or failed. The claim is a conditional update, so of two
 workers handed the same recording only one analyses it. A claim older than STALE_CLAIM (its worker
@@ -16,6 +18,7 @@ import logging
 import re
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import zstandard
@@ -26,15 +29,20 @@ from django.utils import timezone
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
 from heartmon.core.actor import Actor
-from heartmon.ecg.detector import Analysis, analyse
+from heartmon.ecg import events
+from heartmon.ecg.findings import Findings, analyse
 from heartmon.ecg.models import ProcessingStatus, Recording
-from heartmon.ecg.storage import physical, read_samples, write_beats
+from heartmon.ecg.storage import physical, read_samples, write_beats, write_events
 from heartmon.telemetry.ingest import ReadingRow, store_readings
 from heartmon.telemetry.models import Metric, Reading, Source
 
 logger = logging.getLogger(__name__)
 
-READ_SECONDS = 600  # the lead is read and converted this much at a time
+READ_SECONDS = 600  # the leads are read and converted this much at a time
+# Beyond three leads little is gained for finding beats (twelve leads hold eight independent
+# signals, and the limb leads share their electrodes), while memory and time grow with each.
+MAX_LEADS = 3
+FALLBACK_LEADS = ("V5", "V1", "I", "AVF", "V2", "V6")  # after lead II, in this order
 STALE_CLAIM = timedelta(minutes=30)  # a day-long recording takes seconds to analyse
 FILES_FAILED = "The recording's stored files could not be read or written."
 UNEXPECTED = "The analysis stopped on an unexpected error; the server log has the details."
@@ -54,10 +62,11 @@ def analyse_recording(*, recording_id: uuid.UUID | str, actor: Actor) -> None:
         return
     recording = Recording.objects.select_related("organization").get(pk=recording_id)
     try:
-        lead = analysis_lead(recording.leads)
-        analysis = analyse(read_lead(recording, lead), recording.sample_rate)
-        write_beats(recording, analysis.r_peaks)
-        _finish(recording, analysis, lead=recording.leads[lead], actor=actor)
+        leads = analysis_leads(recording.leads)
+        findings = analyse(read_leads(recording, leads), recording.sample_rate)
+        write_beats(recording, findings.r_peaks, findings.classes)
+        write_events(recording, events.document(findings, leads=leads))
+        _finish(recording, findings, lead=recording.leads[leads[0]], actor=actor)
     except (OSError, zstandard.ZstdError):
         logger.exception("ECG recording %s: its files could not be read or written", recording.pk)
         _fail(recording, FILES_FAILED)
@@ -67,27 +76,46 @@ def analyse_recording(*, recording_id: uuid.UUID | str, actor: Actor) -> None:
 
 
 def analysis_lead(leads: list[str]) -> int:
-    """Index of the lead to analyse: lead II (or MLII) when there is one, else the first."""
-    for index, name in enumerate(leads):
-        if re.sub(r"^(ECG|LEAD)|[\s_\-.]", "", str(name).upper()) in {"II", "MLII"}:
+    """Index of the preferred lead: lead II (or MLII) when there is one, else the first."""
+    names = [_plain_name(name) for name in leads]
+    for index, name in enumerate(names):
+        if name in {"II", "MLII"}:
             return index
     return 0
 
 
-def read_lead(recording: Recording, lead: int) -> np.ndarray:
-    """One lead in mV as float32, read a few minutes at a time."""
-    out = np.empty(recording.sample_count, dtype=np.float32)
+def analysis_leads(leads: list[str]) -> list[int]:
+    """Indices of the leads to analyse, the preferred first: then V5, V1, I, aVF, V2, V6 where
+    present (leads that see the heart from other sides), then the rest; at most three."""
+    first = analysis_lead(leads)
+    names = [_plain_name(name) for name in leads]
+    rank = {name: place for place, name in enumerate(FALLBACK_LEADS)}
+    others = sorted(
+        (index for index in range(len(leads)) if index != first),
+        key=lambda index: (rank.get(names[index], len(rank)), index),
+    )
+    return [first, *others][:MAX_LEADS]
+
+
+def _plain_name(name: object) -> str:
+    return re.sub(r"^(ECG|LEAD)|[\s_\-.]", "", str(name).upper())
+
+
+def read_leads(recording: Recording, leads: list[int]) -> np.ndarray:
+    """(samples, len(leads)) in mV as float32, read a few minutes at a time."""
+    out = np.empty((recording.sample_count, len(leads)), dtype=np.float32)
     step = max(recording.chunk_samples, int(READ_SECONDS * recording.sample_rate))
     for start in range(0, recording.sample_count, step):
-        block = read_samples(recording, start, start + step, leads=[lead])
-        out[start : start + len(block)] = physical(recording, block, leads=[lead])[:, 0]
+        block = read_samples(recording, start, start + step, leads=leads)
+        out[start : start + len(block)] = physical(recording, block, leads=leads)
     return out
 
 
-def heart_rate_rows(recording: Recording, analysis: Analysis) -> list[ReadingRow]:
-    """One heart-rate reading per second that has one, at the recording's start plus seconds."""
-    seconds = np.flatnonzero(np.isfinite(analysis.heart_rate))
-    values = np.round(analysis.heart_rate[seconds], 1)
+def heart_rate_rows(recording: Recording, findings: Findings) -> list[ReadingRow]:
+    """One heart-rate reading per second whose rate is known, at the recording's start plus
+    seconds; none where it is unknown."""
+    seconds = np.flatnonzero(np.isfinite(findings.heart_rate))
+    values = np.round(findings.heart_rate[seconds], 1)
     return [
         ReadingRow(
             recording.device_id,
@@ -101,7 +129,7 @@ def heart_rate_rows(recording: Recording, analysis: Analysis) -> list[ReadingRow
 
 
 @transaction.atomic
-def _finish(recording: Recording, analysis: Analysis, *, lead: str, actor: Actor) -> None:
+def _finish(recording: Recording, findings: Findings, *, lead: str, actor: Actor) -> None:
     Reading.objects.filter(
         device_id=recording.device_id,
         metric=Metric.HEART_RATE,
@@ -109,17 +137,9 @@ def _finish(recording: Recording, analysis: Analysis, *, lead: str, actor: Actor
         recorded_at__gte=recording.start_time,
         recorded_at__lt=recording.end_time,
     ).delete()
-    store_readings(heart_rate_rows(recording, analysis), source=Source.ECG)
-    summary = {
-        "beat_count": analysis.beat_count,
-        "mean_hr": _rounded(analysis.mean_hr),
-        "min_hr": _rounded(analysis.min_hr),
-        "max_hr": _rounded(analysis.max_hr),
-        "sdnn_ms": _rounded(analysis.sdnn_ms),
-        "rmssd_ms": _rounded(analysis.rmssd_ms),
-        "signal_quality": analysis.quality,
-    }
-    reason = "" if analysis.beat_count else f"No beats were found in lead {lead}."
+    store_readings(heart_rate_rows(recording, findings), source=Source.ECG)
+    summary = _summary(findings)
+    reason = "" if findings.beat_count else f"No beats were found in lead {lead}."
     updated = Recording.objects.filter(pk=recording.pk, status=ProcessingStatus.PROCESSING).update(
         status=ProcessingStatus.DONE,
         status_reason=reason,
@@ -135,8 +155,30 @@ def _finish(recording: Recording, analysis: Analysis, *, lead: str, actor: Actor
         organization_id=recording.organization_id,
         target=recording,
         patient_id=recording.patient_id,
-        details={"lead": lead, "beat_count": analysis.beat_count},
+        details={"lead": lead, "beat_count": findings.beat_count},
     )
+
+
+def _summary(findings: Findings) -> dict[str, Any]:
+    pauses = [pause.seconds for pause in findings.pauses]
+    ectopy = findings.ectopy
+    return {
+        "beat_count": findings.beat_count,
+        "mean_hr": _rounded(findings.mean_hr),
+        "min_hr": _rounded(findings.min_hr),
+        "max_hr": _rounded(findings.max_hr),
+        "sdnn_ms": _rounded(findings.sdnn_ms),
+        "rmssd_ms": _rounded(findings.rmssd_ms),
+        "signal_quality": findings.signal_quality,
+        "pause_count": len(pauses),
+        "longest_pause_s": _rounded(max(pauses, default=None)),
+        "asystole_count": sum(pause.kind == "asystole" for pause in findings.pauses),
+        "pvc_count": ectopy.pvc_count,
+        "pvc_burden": ectopy.pvc_burden,
+        "pvc_couplets": ectopy.couplets,
+        "pvc_runs": ectopy.runs,
+        "bigeminy_episodes": ectopy.bigeminy_episodes,
+    }
 
 
 def _fail(recording: Recording, reason: str) -> None:

@@ -46,6 +46,7 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
         Probe("ecg-recording-detail", "get", "object", 200, shows=("summary",)),
         Probe("ecg-recording-samples", "get", "object", 200),
         Probe("ecg-recording-beats", "get", "object", 200),
+        Probe("ecg-recording-events", "get", "object", 200),
         Probe("ecg-recording-export", "get", "object", 200, query="format=csv"),
         Probe("ecg-recording-original", "get", "object", 200),
         Probe("ecg-data", "get", "list", 200, query=DATA_QUERY, row="recording"),

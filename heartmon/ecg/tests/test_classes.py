@@ -1,0 +1,64 @@
+"""Beat classes (N, V, unknown) and the ectopy the summary counts."""
+
+import numpy as np
+import pytest
+
+from heartmon.ecg.classes import CODES, ectopy
+from heartmon.ecg.findings import analyse
+from heartmon.ecg.tests.records import ventricular_counts
+from heartmon.ecg.tests.test_detector import FS, regular_beats, synthetic_ecg
+
+# Measured (README): V sensitivity and positive predictivity per record; floors a little below.
+FLOORS = {"105": (0.90, 0.80), "114": (0.80, 0.38), "200": (0.90, 0.99)}
+
+
+def with_pvcs(duration: float, every: int) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """A 75 bpm lead where every `every`-th beat is early, tall, wide and inverted, with a
+    compensatory pause."""
+    normal = regular_beats(bpm=75, duration=duration)
+    times, ectopic = normal.copy(), list(range(every, len(normal) - 1, every))
+    times[ectopic] -= 0.3
+    lead = synthetic_ecg(times, duration=duration)
+    offsets = np.arange(len(lead)) / FS
+    for at in times[ectopic]:
+        lead -= 2.0 * np.exp(-0.5 * ((offsets - at - 0.02) / 0.04) ** 2)
+    return times, lead, ectopic
+
+
+def test_wide_early_beats_with_a_compensatory_pause_are_ventricular() -> None:
+    _, lead, ectopic = with_pvcs(120, every=10)
+
+    findings = analyse(lead, FS)
+
+    called = np.flatnonzero(findings.classes == CODES.index("V"))
+    assert called.tolist() == ectopic
+    assert findings.ectopy.pvc_count == len(ectopic)
+
+
+def test_a_regular_rhythm_has_no_ventricular_beats() -> None:
+    findings = analyse(synthetic_ecg(regular_beats(bpm=70, duration=60), duration=60), FS)
+
+    assert set(findings.classes.tolist()) == {CODES.index("N")}
+
+
+def test_couplets_runs_and_bigeminy_are_counted() -> None:
+    n, v = CODES.index("N"), CODES.index("V")
+    codes = np.array([n, v, v, n, n, v, v, v, n, n, v, n, v, n, v, n, v, n, n])
+
+    counted = ectopy(codes)
+
+    assert (counted.pvc_count, counted.couplets, counted.runs) == (9, 1, 1)
+    assert counted.bigeminy_episodes == 1
+    assert counted.pvc_burden == pytest.approx(100 * 9 / 19, abs=0.01)
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_ventricular_beats_of_the_dev_records_hold_their_floors(name: str) -> None:
+    found, reference, called = ventricular_counts(name)
+
+    assert found / reference >= FLOORS[name][0]
+    assert found / called >= FLOORS[name][1]
+
+
+def test_record_232_with_no_ventricular_beat_has_almost_none_called() -> None:
+    assert ventricular_counts("232")[2] <= 3
