@@ -26,6 +26,7 @@ class AuditAction(models.TextChoices):
     USER_REACTIVATED = "user.reactivated"
     ORGANIZATION_UPDATED = "organization.updated"
     DEVICE_ASSIGNED = "device.assigned"
+    DEVICE_ASSIGNMENTS_VIEWED = "device.assignments_viewed"
     DEVICE_UNASSIGNED = "device.unassigned"
     PLACE_CREATED = "place.created"
     PLACE_UPDATED = "place.updated"
@@ -62,6 +63,9 @@ class AuditAction(models.TextChoices):
     READINGS_AGGREGATED = "readings.aggregated"
     READING_CORRECTED = "reading.corrected"
     READING_DELETED = "reading.deleted"
+    ADMIN_ADDED = "admin.added"
+    ADMIN_CHANGED = "admin.changed"
+    ADMIN_DELETED = "admin.deleted"
 
 
 class AuditEvent(models.Model):

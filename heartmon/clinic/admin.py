@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from heartmon.audit.admin import PatientDataAdmin
+from heartmon.audit.models import AuditAction
 from heartmon.clinic.models import Admission, CareTeamMember, Patient, Place, Transfer
 
 
@@ -12,7 +14,9 @@ class PlaceAdmin(admin.ModelAdmin[Place]):
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin[Patient]):
+class PatientAdmin(PatientDataAdmin):
+    read_actions = (AuditAction.PATIENTS_LISTED, AuditAction.PATIENT_VIEWED)
+    patient_path = "pk"
     list_display = ["patient_number", "family_name", "given_name", "organization", "archived_at"]
     list_filter = ["sex", "organization", "archived_at"]
     search_fields = ["patient_number", "family_name", "given_name"]
@@ -20,7 +24,8 @@ class PatientAdmin(admin.ModelAdmin[Patient]):
 
 
 @admin.register(CareTeamMember)
-class CareTeamMemberAdmin(admin.ModelAdmin[CareTeamMember]):
+class CareTeamMemberAdmin(PatientDataAdmin):
+    read_actions = (AuditAction.CARE_TEAM_VIEWED, AuditAction.CARE_TEAM_VIEWED)
     list_display = ["patient", "user", "role", "added_at"]
     list_filter = ["role"]
     search_fields = ["patient__patient_number", "user__email"]
@@ -28,7 +33,8 @@ class CareTeamMemberAdmin(admin.ModelAdmin[CareTeamMember]):
 
 
 @admin.register(Admission)
-class AdmissionAdmin(admin.ModelAdmin[Admission]):
+class AdmissionAdmin(PatientDataAdmin):
+    read_actions = (AuditAction.ADMISSIONS_LISTED, AuditAction.ADMISSION_VIEWED)
     list_display = ["patient", "place", "admitted_at", "discharged_at", "organization"]
     list_filter = ["organization", "admitted_at", "discharged_at"]
     search_fields = ["patient__patient_number", "place__name"]
@@ -36,7 +42,9 @@ class AdmissionAdmin(admin.ModelAdmin[Admission]):
 
 
 @admin.register(Transfer)
-class TransferAdmin(admin.ModelAdmin[Transfer]):
+class TransferAdmin(PatientDataAdmin):
+    read_actions = (AuditAction.ADMISSIONS_LISTED, AuditAction.ADMISSION_VIEWED)
+    patient_path = "admission.patient_id"
     list_display = ["admission", "from_place", "to_place", "moved_at"]
     list_filter = ["moved_at"]
     search_fields = ["admission__patient__patient_number"]

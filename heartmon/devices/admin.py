@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from heartmon.audit.admin import PatientDataAdmin
+from heartmon.audit.models import AuditAction
 from heartmon.devices.models import (
     Device,
     DeviceAssignment,
@@ -19,7 +21,8 @@ class DeviceAdmin(admin.ModelAdmin[Device]):
 
 
 @admin.register(DeviceAssignment)
-class DeviceAssignmentAdmin(admin.ModelAdmin[DeviceAssignment]):
+class DeviceAssignmentAdmin(PatientDataAdmin):
+    read_actions = (AuditAction.DEVICE_ASSIGNMENTS_VIEWED, AuditAction.DEVICE_ASSIGNMENTS_VIEWED)
     list_display = ["device", "patient", "started_at", "ended_at"]
     list_filter = ["started_at", "ended_at"]
     search_fields = ["device__serial_number", "patient__patient_number"]

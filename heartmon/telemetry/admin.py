@@ -1,28 +1,19 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from heartmon.audit.admin import PatientDataAdmin, ReadOnlyAdmin
+from heartmon.audit.models import AuditAction
 from heartmon.telemetry.models import Reading
 
 
 @admin.register(Reading)
-class ReadingAdmin(admin.ModelAdmin[Reading]):
+class ReadingAdmin(PatientDataAdmin, ReadOnlyAdmin):
     """View only: readings are entered, corrected and deleted through the API, which audits it.
     The table is large: no full count, no joins beyond the device."""
 
+    read_actions = (AuditAction.READINGS_VIEWED, AuditAction.READINGS_VIEWED)
     list_display = ["recorded_at", "device", "metric", "value", "source", "received_at"]
     list_filter = ["metric", "source"]
     search_fields = ["device__serial_number"]
     list_select_related = ["device"]
     show_full_result_count = False
     raw_id_fields = ["device", "patient"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
