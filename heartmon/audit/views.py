@@ -8,11 +8,12 @@ from heartmon.audit.serializers import AuditEventSerializer
 from heartmon.core.actor import actor_of
 from heartmon.core.permissions import RolePermission
 from heartmon.core.schema import problems
+from heartmon.core.time import MomentFilter, WindowForm
 
 
 class AuditEventFilter(filters.FilterSet):
-    since = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    until = filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    since = MomentFilter(field_name="at", lookup_expr="gte", edge="start")
+    until = MomentFilter(field_name="at", lookup_expr="lt", edge="end")
     action = filters.CharFilter(lookup_expr="exact")
     action_prefix = filters.CharFilter(field_name="action", lookup_expr="startswith")
     # A plain id, not a choice among all users: "no such choice" would tell whether an id exists.
@@ -21,6 +22,7 @@ class AuditEventFilter(filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields = ["object_type", "object_id", "patient_id", "request_id"]
+        form = WindowForm
 
 
 @extend_schema_view(

@@ -15,7 +15,7 @@ from django import forms
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
 Edge = Literal["start", "end"]
@@ -105,6 +105,14 @@ def measured_time(raw: Any, *, latest: datetime) -> datetime:
 def check_window(start: datetime | None, end: datetime | None) -> None:
     if start is not None and end is not None and start >= end:
         raise ValueError("end must be after start.")
+
+
+def window_parameters(*, required: bool = False) -> list[OpenApiParameter]:
+    """`start` and `end` query parameters, documented as this module reads them."""
+    return [
+        OpenApiParameter(edge, OpenApiTypes.DATETIME, required=required, description=help_text)
+        for edge, help_text in WINDOW_HELP.items()
+    ]
 
 
 def validated_window(attrs: dict[str, Any]) -> dict[str, Any]:

@@ -60,7 +60,9 @@ def test_a_change_through_the_admin_is_audited_with_the_patient(admin_client, pa
     assert (event.patient_id, event.object_type) == (patient.pk, "clinic.patient")
 
 
-def test_readings_and_recordings_are_audited_through_their_patient(admin_client, monitored, patient):
+def test_readings_and_recordings_are_audited_through_their_patient(
+    admin_client, monitored, patient
+):
     reading = Reading.objects.create(
         device=monitored,
         patient=patient,

@@ -11,7 +11,7 @@ from heartmon.audit.models import AuditAction
 from heartmon.core.actor import actor_of
 from heartmon.core.permissions import RolePermission
 from heartmon.core.schema import problems
-from heartmon.core.time import TIME_HELP
+from heartmon.core.time import window_parameters
 from heartmon.core.validation import validated_query
 from heartmon.ecg import responses
 from heartmon.ecg import serializers as s
@@ -38,8 +38,7 @@ class RecordingDataView(AuditedReadMixin):
             OpenApiParameter("patient", OpenApiTypes.UUID, required=True),
             OpenApiParameter("device", OpenApiTypes.UUID),
             OpenApiParameter("kind", str, enum=["raw", "processed"]),
-            OpenApiParameter("start", OpenApiTypes.DATETIME, required=True, description=TIME_HELP),
-            OpenApiParameter("end", OpenApiTypes.DATETIME, required=True, description="Exclusive."),
+            *window_parameters(required=True),
             OpenApiParameter("max_points", int, description="Per recording and lead."),
         ],
         responses={

@@ -22,7 +22,7 @@ from heartmon.audit.mixins import AuditedReadMixin
 from heartmon.audit.models import AuditAction
 from heartmon.core.errors import InvalidInput
 from heartmon.core.schema import problems
-from heartmon.core.time import TIME_HELP
+from heartmon.core.time import window_parameters
 from heartmon.core.validation import validated_query
 from heartmon.ecg import exports, responses, windows
 from heartmon.ecg import serializers as s
@@ -35,8 +35,7 @@ FILE_ANSWER: dict[str, Any] = {
     "renderer_classes": [OrjsonRenderer],
 }
 WINDOW_PARAMETERS = [
-    OpenApiParameter("start", OpenApiTypes.DATETIME, description=TIME_HELP),
-    OpenApiParameter("end", OpenApiTypes.DATETIME, description="Exclusive. " + TIME_HELP),
+    *window_parameters(),
     OpenApiParameter("leads", str, description="Lead names, comma-separated (default: all)."),
 ]
 SAMPLES_RESPONSE = inline_serializer(
@@ -135,10 +134,7 @@ class SignalReads(AuditedReadMixin, viewsets.GenericViewSet[Recording]):
 
     @extend_schema(
         summary="R peaks found by the analysis, as sample indices and times",
-        parameters=[
-            OpenApiParameter("start", OpenApiTypes.DATETIME, description="Beats from this time."),
-            OpenApiParameter("end", OpenApiTypes.DATETIME, description="Beats before this time."),
-        ],
+        parameters=window_parameters(),
         responses={
             200: inline_serializer(
                 "EcgBeats",
@@ -176,10 +172,7 @@ class SignalReads(AuditedReadMixin, viewsets.GenericViewSet[Recording]):
             "0.5, its reason; no beats or heart rate are reported inside an unusable one. "
             "`start` and `end` keep what overlaps the window. Empty before the analysis."
         ),
-        parameters=[
-            OpenApiParameter("start", OpenApiTypes.DATETIME, description=TIME_HELP),
-            OpenApiParameter("end", OpenApiTypes.DATETIME, description="Exclusive."),
-        ],
+        parameters=window_parameters(),
         responses={
             200: inline_serializer(
                 "EcgEvents",
