@@ -11,9 +11,13 @@ PYTEST_ARGS ?=
 SIM_DEVICES ?= 10
 SIM_RATE ?= 1
 
+VAR_DIR ?= var
+
 BIN := $(VENV)/bin
-# Reinstall only when pyproject.toml is newer than the last install.
+# Reinstall only when pyproject.toml is newer than the last install. The demo needs only what
+# runs the server; tests, linters and benchmarks add the developer tools.
 INSTALLED := $(VENV)/.installed
+DEV_INSTALLED := $(VENV)/.installed-dev
 
 .PHONY: demo test lint install bench
 
@@ -21,21 +25,29 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@echo "Installing heartmon into $(VENV) (a minute or two the first time)..."
+	$(BIN)/python -m pip install --quiet --progress-bar off -e .
 	touch $@
 
-install: $(INSTALLED)
+$(DEV_INSTALLED): $(INSTALLED)
+	@echo "Installing the developer tools (pytest, ruff, mypy) into $(VENV)..."
+	$(BIN)/python -m pip install --quiet --progress-bar off -e '.[dev]'
+	touch $@
 
-# The embedded defaults (SQLite under var/, local-memory cache, console e-mail, generated key)
-# are for a local trial only: DEBUG=1 lets the server start with them.
+install: $(DEV_INSTALLED)
+
+# The embedded defaults (SQLite under var/, local-memory cache, generated key) are for a local
+# trial only: DEBUG=1 lets the server start with them. E-mails are written to $(VAR_DIR)/mail/,
+# one file each, so the tour can follow their links. (django-environ drops the path's first slash.)
 demo: export DEBUG = 1
 demo: export PUBLIC_URL ?= http://$(HOST):$(PORT)
+demo: export EMAIL_URL ?= filemail:///$(VAR_DIR)/mail
 demo: $(INSTALLED)
 	$(BIN)/heartmon migrate --no-input
 	$(BIN)/heartmon maintain_readings
 	$(BIN)/heartmon collectstatic --no-input --verbosity 0
 	$(BIN)/heartmon demo_data
-	@echo "Serving http://$(HOST):$(PORT)/ (API docs at /api/docs/); Ctrl-C stops."
+	@echo "Serving http://$(HOST):$(PORT)/ (API docs at /api/docs/); e-mails go to $(VAR_DIR)/mail/; Ctrl-C stops."
 	@echo "$(SIM_DEVICES) simulated monitors (SIM-001...) send heart rates at $(SIM_RATE) Hz."
 	if [ "$(SIM_DEVICES)" -gt 0 ]; then \
 	    $(BIN)/heartmon simulate --devices $(SIM_DEVICES) --rate $(SIM_RATE) \
@@ -44,16 +56,16 @@ demo: $(INSTALLED)
 	fi; \
 	$(BIN)/uvicorn heartmon.asgi:application --host $(HOST) --port $(PORT) --lifespan off --no-access-log
 
-test: $(INSTALLED)
+test: $(DEV_INSTALLED)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Needs PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/heartmon_bench)
 # names a database the bench drops and creates. BENCH_ARGS, e.g. --ecg-hours 0 (python -m bench -h).
 BENCH_ARGS ?=
-bench: $(INSTALLED)
+bench: $(DEV_INSTALLED)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-lint: $(INSTALLED)
+lint: $(DEV_INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy heartmon
