@@ -10,7 +10,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from heartmon.accounts.management.commands.demo_data import DEMO_ORGANIZATION
 from heartmon.accounts.models import Organization, User
 from heartmon.core.roles import Role
-from heartmon.telemetry import mqtt, simulator
+from heartmon.simulator.fleet import prepare_fleet
+from heartmon.simulator.loop import Progress, run
+from heartmon.simulator.senders import FatalRefusal, HttpSender, MqttSender, Sender
+from heartmon.telemetry import mqtt
 
 
 class Command(BaseCommand):
@@ -66,7 +69,7 @@ class Command(BaseCommand):
         organization, admin = self._organization_and_admin(options["organization"])
         sender = self._sender(options)
         try:
-            fleet = simulator.prepare_fleet(
+            fleet = prepare_fleet(
                 count=options["devices"],
                 organization=organization,
                 actor=admin.as_actor(),
@@ -83,18 +86,18 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
-            simulator.run(
+            run(
                 fleet,
                 sender,
                 rate_hz=options["rate"],
                 duration=options["duration"],
                 interval=options["interval"],
-                progress=simulator.Progress(
+                progress=Progress(
                     self._write_progress,
                     live=options["progress"] == "auto" and sys.stdout.isatty(),
                 ),
             )
-        except (simulator.FatalRefusal, OSError) as exc:
+        except (FatalRefusal, OSError) as exc:
             raise CommandError(f"The server refused the readings: {exc}") from exc
 
     def _write_progress(self, text: str) -> None:
@@ -114,10 +117,10 @@ class Command(BaseCommand):
         return organization, admin
 
     @staticmethod
-    def _sender(options: dict[str, Any]) -> simulator.Sender:
+    def _sender(options: dict[str, Any]) -> Sender:
         try:
             if options["via"] == "http":
-                return simulator.HttpSender(options["url"], wait_seconds=options["wait"])
-            return simulator.MqttSender(options["mqtt_url"], root=options["topic_root"])
+                return HttpSender(options["url"], wait_seconds=options["wait"])
+            return MqttSender(options["mqtt_url"], root=options["topic_root"])
         except (OSError, ValueError) as exc:
             raise CommandError(f"Cannot send to {options['via']}: {exc}") from exc

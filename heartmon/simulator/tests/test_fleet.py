@@ -8,7 +8,7 @@ from heartmon.clinic.models import Patient
 from heartmon.clinic.services.assignments import assign_device
 from heartmon.devices.authentication import KeyRefused, use_key
 from heartmon.devices.models import Device, DeviceAssignment
-from heartmon.telemetry.simulator import prepare_fleet
+from heartmon.simulator.fleet import prepare_fleet
 
 pytestmark = pytest.mark.django_db
 
