@@ -1,13 +1,11 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from heartmon.audit.models import AuditEvent
+from heartmon.core.admin import ViewOnlyAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+class AuditEventAdmin(ViewOnlyAdmin[AuditEvent]):
     """Read-only: the audit trail is append-only."""
 
     list_display = ["at", "action", "actor", "organization", "object_type", "object_id", "ip"]
@@ -15,12 +13,3 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     search_fields = ["action", "object_id", "request_id", "actor__email"]
     date_hierarchy = "at"
     list_select_related = ["actor", "organization"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
