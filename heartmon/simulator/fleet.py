@@ -1,6 +1,7 @@
-"""The simulated devices of a run: demo devices SIM-001… of an organization, each with a key and,
-when both are free, a demo patient, through the same services a person would use."""
+"""The simulated devices of a run: demo devices SIM-001… of an organization, each with a key of
+the run's own and, when both are free, a demo patient, through the services a person would use."""
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,12 +13,10 @@ from heartmon.clinic.models import Patient
 from heartmon.clinic.services.assignments import assign_to_patient
 from heartmon.clinic.services.patients import register_patient
 from heartmon.core.actor import Actor
-from heartmon.devices.models import Device, DeviceAssignment, DeviceKey
-from heartmon.devices.services.keys import create_key, revoke_key
+from heartmon.devices.models import Device, DeviceAssignment
+from heartmon.devices.services.keys import create_key
+from heartmon.simulator.runs import KEY_NAME, SERIAL_PREFIX, neighbours_of, start_run
 from heartmon.simulator.vitals import Vital, vitals_for
-
-SERIAL_PREFIX = "SIM-"
-KEY_NAME = "simulator"
 
 
 @dataclass
@@ -46,28 +45,58 @@ class SimulatedDevice:
         return readings
 
 
+@dataclass
+class Fleet:
+    """A run's devices, each with the run's own key, and the organization's other live runs
+    (described for a person) with the devices they send for."""
+
+    run_id: uuid.UUID
+    devices: list[SimulatedDevice]
+    neighbours: dict[str, set[str]]
+
+    def shared(self) -> dict[str, list[str]]:
+        """The other runs that send for some of this run's devices too, with those devices."""
+        ours = {device.serial for device in self.devices}
+        return {
+            run: sorted(ours & theirs) for run, theirs in self.neighbours.items() if ours & theirs
+        }
+
+    def first_free(self) -> int:
+        """The number of the first demo device after every live run's."""
+        serials = set().union(*self.neighbours.values(), (device.serial for device in self.devices))
+        return 1 + max(int(serial.removeprefix(SERIAL_PREFIX)) for serial in serials)
+
+
 @transaction.atomic
 def prepare_fleet(
-    *, count: int, organization: Organization, actor: Actor, seed: int
-) -> list[SimulatedDevice]:
-    """Devices SIM-001... of the organization, created when missing, each with a fresh key (the
-    previous simulator keys are revoked) and assigned to a demo patient when both are free."""
-    fleet = []
-    for index in range(1, count + 1):
-        device, _ = Device.objects.get_or_create(
-            serial_number=f"{SERIAL_PREFIX}{index:03}",
-            defaults={"organization": organization, "model": "Simulator", "name": "Demo monitor"},
-        )
-        if device.organization_id != organization.pk:
-            raise ValueError(f"Device {device.serial_number} belongs to another organization.")
-        if not device.is_active:
-            raise ValueError(f"Device {device.serial_number} is {device.status}: make it active.")
-        for old in DeviceKey.objects.filter(device=device, name=KEY_NAME, revoked_at=None):
-            revoke_key(key=old, actor=actor)
-        _, key = create_key(device=device, name=KEY_NAME, actor=actor)
+    *, count: int, organization: Organization, actor: Actor, seed: int, first: int = 1
+) -> Fleet:
+    """Devices SIM-<first>... of the organization, created when missing, each with a key of this
+    run's own and assigned to a demo patient when both are free. Keys of runs that died are
+    revoked; other live runs keep theirs."""
+    run = start_run(organization=organization, actor=actor)
+    devices = []
+    for index in range(first, first + count):
+        device = _demo_device(index, organization)
+        row, key = create_key(device=device, name=KEY_NAME, actor=actor)
+        run.keys.add(row)
         _assign_demo_patient(device, index, organization, actor)
-        fleet.append(SimulatedDevice(device.serial_number, key, vitals_for(seed=seed, index=index)))
-    return fleet
+        devices.append(
+            SimulatedDevice(device.serial_number, key, vitals_for(seed=seed, index=index))
+        )
+    return Fleet(run_id=run.pk, devices=devices, neighbours=neighbours_of(run))
+
+
+def _demo_device(index: int, organization: Organization) -> Device:
+    device, _ = Device.objects.get_or_create(
+        serial_number=f"{SERIAL_PREFIX}{index:03}",
+        defaults={"organization": organization, "model": "Simulator", "name": "Demo monitor"},
+    )
+    if device.organization_id != organization.pk:
+        raise ValueError(f"Device {device.serial_number} belongs to another organization.")
+    if not device.is_active:
+        raise ValueError(f"Device {device.serial_number} is {device.status}: make it active.")
+    return device
 
 
 def _assign_demo_patient(

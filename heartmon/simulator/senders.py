@@ -44,6 +44,8 @@ FATAL = {
     403: "Is the device active?",
     404: "Is the URL a heartmon server?",
 }
+# A 401 for a key the server knows: it was revoked while this run used it.
+REVOKED = "Someone revoked it (through the API or the admin, or by retiring the device)."
 
 
 class HttpSender:
@@ -67,7 +69,9 @@ class HttpSender:
         status, body = self._post(orjson.dumps(readings), device.key)
         self.tally.sent += len(readings)
         if status in FATAL:
-            raise FatalRefusal(f"{status} {body.get('detail', '')} {FATAL[status]}")
+            detail = str(body.get("detail", ""))
+            hint = REVOKED if "revoked" in detail else FATAL[status]
+            raise FatalRefusal(f"{status} for {device.serial}: {detail} {hint}")
         if status >= 300:
             self.tally.refused += len(readings)
             self.tally.last_problem = str(body.get("detail", status))

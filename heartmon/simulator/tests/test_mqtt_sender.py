@@ -35,7 +35,7 @@ def test_the_simulator_publishes_readings_the_ingester_stores(org_a, alice, root
     fleet = prepare_fleet(count=2, organization=org_a, actor=alice.as_actor(), seed=1)
     with running(url, root, root):
         tally = run(
-            fleet,
+            fleet.devices,
             MqttSender(url, root=root),
             rate_hz=4,
             duration=1.5,
