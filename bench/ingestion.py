@@ -76,7 +76,7 @@ def copy_seconds(url: str, readings: Sequence[Reading]) -> float:
     """One binary COPY of all the readings into the readings table, committed: the ceiling."""
     from django.utils import timezone
 
-    from heartmon.telemetry.ingest import COLUMNS, COPY_TYPES
+    from heartmon.telemetry.ingest.storage import COLUMNS, COPY_TYPES
 
     received_at = timezone.now()
     statement = f"COPY telemetry_reading ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)"

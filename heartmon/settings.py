@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "heartmon.devices",
     "heartmon.telemetry",
     "heartmon.ecg",
+    "heartmon.simulator",
 ]
 
 MIDDLEWARE = [

@@ -12,19 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from heartmon.audit.models import AuditAction, AuditEvent
 from heartmon.audit.services import record_event, record_read
 from heartmon.core.actor import actor_of
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    """Rows the admin shows but never adds, changes or deletes."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from heartmon.core.admin import ViewOnlyAdmin
 
 
 class PatientDataAdmin(admin.ModelAdmin[Any]):
@@ -87,7 +75,7 @@ class PatientDataAdmin(admin.ModelAdmin[Any]):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
+class AuditEventAdmin(ViewOnlyAdmin[AuditEvent]):
     """Read-only: the audit trail is append-only."""
 
     list_display = ["at", "action", "actor", "organization", "object_type", "object_id", "ip"]

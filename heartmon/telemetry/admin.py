@@ -1,12 +1,13 @@
 from django.contrib import admin
 
-from heartmon.audit.admin import PatientDataAdmin, ReadOnlyAdmin
+from heartmon.audit.admin import PatientDataAdmin
 from heartmon.audit.models import AuditAction
+from heartmon.core.admin import ViewOnlyAdmin
 from heartmon.telemetry.models import Reading
 
 
 @admin.register(Reading)
-class ReadingAdmin(PatientDataAdmin, ReadOnlyAdmin):
+class ReadingAdmin(PatientDataAdmin, ViewOnlyAdmin[Reading]):
     """View only: readings are entered, corrected and deleted through the API, which audits it.
     The table is large: no full count, no joins beyond the device."""
 

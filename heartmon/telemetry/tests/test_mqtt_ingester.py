@@ -1,6 +1,6 @@
 """The ingester against the real broker (MQTT_URL, Mosquitto in CI): messages stored, refusals
-published back, nothing lost while the ingester is down or the broker restarts; the simulator's
-MQTT mode feeds it.
+published back, nothing lost while the ingester is down or the broker restarts (the simulator's
+MQTT mode feeding it: heartmon/simulator/tests/test_mqtt_sender.py).
 
 Each test uses its own topic root and client id, so runs sharing one broker never meet."""
 
@@ -11,21 +11,24 @@ import shutil
 import socket
 import subprocess
 import threading
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
-import paho.mqtt.client as mqtt
 import pytest
 from django.conf import settings
 
-from heartmon.telemetry import simulator
 from heartmon.telemetry.models import Reading
-from heartmon.telemetry.mqtt import Broker, Ingester, errors_topic, readings_topic
-from heartmon.telemetry.simulator import MqttSender, prepare_fleet
+from heartmon.telemetry.mqtt import errors_topic, readings_topic
+from heartmon.telemetry.tests.mqtt_support import (
+    WAIT_SECONDS,
+    client,
+    forget_session,
+    running,
+    wait_until,
+)
 
 pytestmark = [
     pytest.mark.skipif(
@@ -34,21 +37,6 @@ pytestmark = [
     # The ingester commits from its own thread: the test database must see those commits.
     pytest.mark.django_db(transaction=True),
 ]
-WAIT_SECONDS = 15
-
-
-def wait_until(condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
-def client(url: str, client_id: str = "", *, clean: bool = True) -> mqtt.Client:
-    broker = Broker.from_url(url)
-    peer = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=clean)
-    peer.connect(broker.host, broker.port)
-    return peer
 
 
 def publish(url: str, topic: str, payload: bytes) -> None:
@@ -60,20 +48,6 @@ def publish(url: str, topic: str, payload: bytes) -> None:
     finally:
         peer.disconnect()
         peer.loop_stop()
-
-
-@contextlib.contextmanager
-def running(url: str, client_id: str, root: str) -> Iterator[Ingester]:
-    ingester = Ingester(url=url, client_id=client_id, root=root)
-    thread = threading.Thread(target=ingester.run, daemon=True)
-    thread.start()
-    try:
-        assert ingester.subscribed.wait(WAIT_SECONDS), "the ingester did not subscribe"
-        yield ingester
-    finally:
-        ingester.stop()
-        thread.join(WAIT_SECONDS)
-        assert not thread.is_alive()
 
 
 @contextlib.contextmanager
@@ -91,12 +65,6 @@ def listening(url: str, topic: str) -> Iterator["queue.Queue[dict]"]:
     finally:
         peer.disconnect()
         peer.loop_stop()
-
-
-def forget_session(url: str, client_id: str) -> None:
-    """Connecting with a clean session ends the persistent one the test left on the broker."""
-    peer = client(url, client_id, clean=True)
-    peer.disconnect()
 
 
 @pytest.fixture
@@ -157,27 +125,6 @@ def test_a_message_published_while_the_ingester_is_down_is_stored_when_it_return
 
     with running(url, client_id, root):
         wait_until(lambda: Reading.objects.count() == 5)
-
-
-def test_the_simulator_publishes_readings_the_ingester_stores(org_a, alice, root, client_id):
-    url = settings.MQTT_URL
-    fleet = prepare_fleet(count=2, organization=org_a, actor=alice.as_actor(), seed=1)
-    with running(url, client_id, root):
-        tally = simulator.run(
-            fleet,
-            MqttSender(url, root=root),
-            rate_hz=4,
-            duration=1.5,
-            interval=0.5,
-            progress=simulator.Progress(lambda text: None, live=False),
-        )
-
-        wait_until(lambda: Reading.objects.count() == tally.sent)
-
-    assert tally.sent >= 4
-    assert tally.accepted == tally.sent
-    assert tally.refused == 0
-    assert Reading.objects.filter(device__serial_number="SIM-002").exists()
 
 
 class PrivateBroker:

@@ -4,7 +4,7 @@ episodes of bradycardia and tachycardia, and the same values for the same seed."
 import itertools
 import statistics
 
-from heartmon.telemetry.simulator import HeartRateModel, heart_rates
+from heartmon.simulator.vitals import HeartRateModel, heart_rates
 
 TWO_HOURS = 7200
 PATIENTS = range(1, 11)

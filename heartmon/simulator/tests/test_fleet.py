@@ -1,14 +1,14 @@
-"""The simulator's demo devices: created once and reused, a fresh key each run (the previous
-one revoked), each with a demo patient when both are free, never another organization's."""
+"""The simulator's demo devices: created once and reused, a key of the run's own each run, each
+with a demo patient when both are free, never another organization's."""
 
 import pytest
 
 from heartmon.audit.models import AuditAction, AuditEvent
 from heartmon.clinic.models import Patient
 from heartmon.clinic.services.assignments import assign_device
-from heartmon.devices.authentication import KeyRefused, use_key
+from heartmon.devices.authentication import use_key
 from heartmon.devices.models import Device, DeviceAssignment
-from heartmon.telemetry.simulator import prepare_fleet
+from heartmon.simulator.fleet import prepare_fleet
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 def test_it_creates_devices_with_working_keys_and_demo_patients(org_a, alice):
     fleet = prepare_fleet(count=3, organization=org_a, actor=alice.as_actor(), seed=1)
 
-    assert [device.serial for device in fleet] == ["SIM-001", "SIM-002", "SIM-003"]
-    for simulated in fleet:
+    assert [device.serial for device in fleet.devices] == ["SIM-001", "SIM-002", "SIM-003"]
+    for simulated in fleet.devices:
         device = use_key(simulated.key).device
         assert device.serial_number == simulated.serial
         assert device.organization == org_a
@@ -35,9 +35,16 @@ def test_a_second_run_reuses_everything_but_the_keys(org_a, alice):
     assert Device.objects.count() == 2
     assert Patient.objects.count() == 2
     assert DeviceAssignment.objects.count() == 2
-    with pytest.raises(KeyRefused, match="revoked"):
-        use_key(first[0].key)
-    assert use_key(second[0].key).device.serial_number == "SIM-001"
+    assert second.devices[0].key != first.devices[0].key
+    assert use_key(second.devices[0].key).device.serial_number == "SIM-001"
+
+
+def test_a_run_may_start_at_another_device(org_a, alice):
+    fleet = prepare_fleet(count=2, first=4, organization=org_a, actor=alice.as_actor(), seed=1)
+
+    assert [device.serial for device in fleet.devices] == ["SIM-004", "SIM-005"]
+    assignment = DeviceAssignment.objects.open().get(device__serial_number="SIM-004")
+    assert assignment.patient.patient_number == "SIM-P004"
 
 
 def test_a_device_already_monitoring_someone_keeps_its_patient(org_a, alice):

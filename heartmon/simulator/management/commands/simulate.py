@@ -9,16 +9,28 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from heartmon.accounts.management.commands.demo_data import DEMO_ORGANIZATION
 from heartmon.accounts.models import Organization, User
+from heartmon.core.actor import Actor
 from heartmon.core.roles import Role
-from heartmon.telemetry import mqtt, simulator
+from heartmon.simulator.fleet import Fleet, SimulatedDevice, prepare_fleet
+from heartmon.simulator.loop import Progress, run
+from heartmon.simulator.runs import LEASE, Lease, end_run
+from heartmon.simulator.senders import FatalRefusal, HttpSender, MqttSender, Sender
+from heartmon.telemetry import mqtt
+
+LOST = (
+    "This run was taken for dead and its keys revoked: it could not renew its lease for "
+    f"{LEASE.total_seconds():g} seconds (its machine slept, or the database was out of reach) "
+    "and another run started meanwhile. Start it again."
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Create (or reuse) demo devices SIM-001... in an organization, give each a fresh key and "
-        "a demo patient, and send realistic heart rates (a baseline per patient, slow drift, "
-        "noise, now and then bradycardia or tachycardia) to a running server over HTTP, or to "
-        "MQTT_URL for `heartmon mqtt-ingest`. The server must use this database."
+        "Create (or reuse) demo devices SIM-001... in an organization, give each a key of this "
+        "run's own (revoked when it ends) and a demo patient, and send realistic heart rates (a "
+        "baseline per patient, slow drift, noise, now and then bradycardia or tachycardia) to a "
+        "running server over HTTP, or to MQTT_URL for `heartmon mqtt-ingest`. The server must use "
+        "this database. Other runs, such as the one `make demo` starts, keep their keys."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -57,45 +69,83 @@ class Command(BaseCommand):
             "made by `heartmon demo_data`)",
         )
         parser.add_argument("--seed", type=int, default=1, help="same seed, same heart rates")
+        parser.add_argument(
+            "--first", type=int, default=1, help="the first device's number (default: 1, SIM-001)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["devices"] < 1 or options["rate"] <= 0 or options["interval"] <= 0:
-            raise CommandError("--devices, --rate and --interval must be positive.")
+        numbers = (options["devices"], options["first"], options["rate"], options["interval"])
+        if min(numbers) <= 0:
+            raise CommandError("--devices, --first, --rate and --interval must be positive.")
         if options["via"] == "mqtt" and not options["mqtt_url"]:
             raise CommandError("--via mqtt needs MQTT_URL or --mqtt-url.")
         organization, admin = self._organization_and_admin(options["organization"])
         sender = self._sender(options)
-        try:
-            fleet = simulator.prepare_fleet(
-                count=options["devices"],
-                organization=organization,
-                actor=admin.as_actor(),
-                seed=options["seed"],
-            )
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
-        where = options["url"] if options["via"] == "http" else options["mqtt_url"]
-        self.stdout.write(
-            f"Simulating {len(fleet)} devices ({fleet[0].serial} to {fleet[-1].serial}) at "
-            f"{options['rate']:g} Hz into {where}; Ctrl-C stops."
-        )
+        actor = admin.as_actor()
+        fleet = self._fleet(options, organization=organization, actor=actor)
         # Started in the background by a shell (`make demo`), SIGINT comes in ignored.
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
-            simulator.run(
-                fleet,
+            with Lease(fleet.run_id) as lease:
+                self._run(fleet.devices, sender, options, lease=lease)
+        finally:
+            end_run(run_id=fleet.run_id, actor=actor)
+
+    def _fleet(self, options: dict[str, Any], *, organization: Organization, actor: Actor) -> Fleet:
+        try:
+            fleet = prepare_fleet(
+                count=options["devices"],
+                first=options["first"],
+                organization=organization,
+                actor=actor,
+                seed=options["seed"],
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        self._warn_about_neighbours(fleet)
+        devices = fleet.devices
+        where = options["url"] if options["via"] == "http" else options["mqtt_url"]
+        self.stdout.write(
+            f"Simulating {len(devices)} devices ({devices[0].serial} to {devices[-1].serial}) at "
+            f"{options['rate']:g} Hz into {where}; Ctrl-C stops."
+        )
+        return fleet
+
+    def _run(
+        self,
+        devices: list[SimulatedDevice],
+        sender: Sender,
+        options: dict[str, Any],
+        *,
+        lease: Lease,
+    ) -> None:
+        try:
+            run(
+                devices,
                 sender,
                 rate_hz=options["rate"],
                 duration=options["duration"],
                 interval=options["interval"],
-                progress=simulator.Progress(
+                progress=Progress(
                     self._write_progress,
                     live=options["progress"] == "auto" and sys.stdout.isatty(),
                 ),
             )
-        except (simulator.FatalRefusal, OSError) as exc:
+        except (FatalRefusal, OSError) as exc:
+            if lease.lost:
+                raise CommandError(LOST) from exc
             raise CommandError(f"The server refused the readings: {exc}") from exc
+
+    def _warn_about_neighbours(self, fleet: Fleet) -> None:
+        """Two runs sending for one device interleave their readings: say so, and how not to."""
+        for other, serials in fleet.shared().items():
+            self.stderr.write(
+                f"{', '.join(serials)}: another `heartmon simulate` ({other}) sends for "
+                f"{'this device' if len(serials) == 1 else 'these devices'} too, so both runs' "
+                f"readings interleave there. Stop it, or simulate other devices with "
+                f"--first {fleet.first_free()}."
+            )
 
     def _write_progress(self, text: str) -> None:
         self.stdout.write(text, ending="")
@@ -114,10 +164,10 @@ class Command(BaseCommand):
         return organization, admin
 
     @staticmethod
-    def _sender(options: dict[str, Any]) -> simulator.Sender:
+    def _sender(options: dict[str, Any]) -> Sender:
         try:
             if options["via"] == "http":
-                return simulator.HttpSender(options["url"], wait_seconds=options["wait"])
-            return simulator.MqttSender(options["mqtt_url"], root=options["topic_root"])
+                return HttpSender(options["url"], wait_seconds=options["wait"])
+            return MqttSender(options["mqtt_url"], root=options["topic_root"])
         except (OSError, ValueError) as exc:
             raise CommandError(f"Cannot send to {options['via']}: {exc}") from exc

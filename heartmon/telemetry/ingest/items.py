@@ -1,0 +1,164 @@
+"""The careful way to check a batch: item by item, resolving the devices and patients the items
+name in one query each, so that every rejected item says why. A person's batches, and a device's
+with an invalid item, are checked this way; a rejected item never stops the others."""
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from heartmon.clinic.models import Patient
+from heartmon.core.actor import Actor
+from heartmon.core.time import EARLIEST, measured_time
+from heartmon.devices.models import Device, DeviceAssignment
+from heartmon.telemetry.ingest.parsing import OWN, REFERENCE, Shape, uuid_or_none
+from heartmon.telemetry.ingest.storage import Row
+from heartmon.telemetry.ingest.values import BOUNDS, check_value
+
+
+@dataclass
+class _Item:
+    index: int
+    device_key: str | None  # as sent; resolved later in one query
+    patient_key: str | None
+    customer_key: str | None
+    metric: str
+    value: float
+    recorded_at: datetime
+    shape: Shape
+
+
+def rows_item_by_item(
+    items: Sequence[Any], *, sender: Device | None, actor: Actor, latest: datetime
+) -> tuple[list[Row], list[dict[str, Any]]]:
+    """The valid items as rows, and the others' rejections ({"index", "errors"}) in order."""
+    rejected: list[dict[str, Any]] = []
+    checked: list[_Item] = []
+    for index, raw in enumerate(items):
+        item = _read_item(index, raw, latest=latest)
+        if isinstance(item, _Item):
+            checked.append(item)
+        else:
+            rejected.append({"index": index, "errors": item})
+    devices = _devices_for(checked, sender=sender, actor=actor)
+    patients = _patients_for(checked, devices)
+    current = _current_patients(devices.values())
+    rows: list[Row] = []
+    for item in checked:
+        resolved = _resolve(item, sender=sender, devices=devices, patients=patients)
+        if isinstance(resolved, dict):
+            rejected.append({"index": item.index, "errors": resolved})
+            continue
+        device, patient_id = resolved
+        rows.append(
+            (
+                device.pk,
+                patient_id or current.get(device.pk),
+                item.metric,
+                item.value,
+                item.recorded_at,
+            )
+        )
+    rejected.sort(key=lambda rejection: rejection["index"])
+    return rows, rejected
+
+
+def _read_item(index: int, raw: Any, *, latest: datetime) -> _Item | dict[str, list[str]]:
+    """One item checked on its own (shape, metric, value, time), or its errors."""
+    if not isinstance(raw, dict):
+        return {"non_field_errors": ["Each reading must be a JSON object."]}
+    errors: dict[str, list[str]] = {}
+    # shape_of(raw), spelled out: a call more per item costs this path a few percent.
+    shape = REFERENCE if "reading" in raw or "timestamp" in raw else OWN
+    value_field, time_field = shape.value, shape.time
+    metric = str(raw.get("metric", shape.default_metric or ""))
+    if metric not in BOUNDS:
+        errors["metric"] = [f"Choose one of: {', '.join(BOUNDS)}."]
+    value = 0.0
+    if value_field not in raw:
+        errors[value_field] = ["This field is required."]
+    elif "metric" not in errors:
+        try:
+            value = check_value(metric, raw[value_field])
+        except ValueError as exc:
+            errors[value_field] = [str(exc)]
+    moment = EARLIEST
+    if time_field not in raw:
+        errors[time_field] = ["This field is required."]
+    else:
+        try:
+            moment = measured_time(raw[time_field], latest=latest)
+        except ValueError as exc:
+            errors[time_field] = [str(exc)]
+    keys = []
+    for name in shape.ids:
+        key = raw.get(name)
+        if key is not None and not isinstance(key, str):
+            errors[name] = ["Give an id as a string."]
+        keys.append(key)
+    if errors:
+        return errors
+    return _Item(index, keys[0], keys[1], keys[2], metric, value, moment, shape)
+
+
+def _devices_for(items: list[_Item], *, sender: Device | None, actor: Actor) -> dict[str, Device]:
+    """Devices the items name, by the id as sent, among those the sender or actor may use."""
+    if sender is not None:
+        return {str(sender.pk): sender}
+    ids = {parsed for item in items if (parsed := uuid_or_none(item.device_key))}
+    found = Device.objects.visible_to(actor).filter(pk__in=ids)
+    return {str(device.pk): device for device in found}
+
+
+def _patients_for(items: list[_Item], devices: dict[str, Device]) -> dict[str, Patient]:
+    """Patients the items name, among those of the devices' organizations."""
+    ids = {parsed for item in items if (parsed := uuid_or_none(item.patient_key))}
+    if not ids:
+        return {}
+    organizations = {device.organization_id for device in devices.values()}
+    found = Patient.objects.filter(pk__in=ids, organization_id__in=organizations)
+    return {str(patient.pk): patient for patient in found}
+
+
+def _current_patients(devices: Iterable[Device]) -> dict[uuid.UUID, uuid.UUID]:
+    """Each device's patient now, from its open assignment."""
+    assignments = DeviceAssignment.objects.open().filter(device__in=list(devices))
+    return dict(assignments.values_list("device_id", "patient_id"))
+
+
+def _resolve(
+    item: _Item,
+    *,
+    sender: Device | None,
+    devices: dict[str, Device],
+    patients: dict[str, Patient],
+) -> tuple[Device, uuid.UUID | None] | dict[str, list[str]]:
+    device_field, patient_field, customer_field = item.shape.ids
+    if sender is not None:
+        if item.device_key is not None and uuid_or_none(item.device_key) != sender.pk:
+            return {device_field: ["A device sends only its own readings."]}
+        device = sender
+    elif item.device_key is None:
+        return {device_field: ["Name the device that took this reading."]}
+    elif (found := _find(devices, item.device_key)) is None:
+        return {device_field: ["Unknown device."]}
+    else:
+        device = found
+    if not device.is_active:
+        return {device_field: ["This device is not active."]}
+    if item.customer_key is not None and uuid_or_none(item.customer_key) != (
+        device.organization_id
+    ):
+        return {customer_field: ["This is not the device's organization."]}
+    if item.patient_key is None:
+        return device, None
+    patient = _find(patients, item.patient_key)
+    if patient is None or patient.organization_id != device.organization_id:
+        return {patient_field: ["Unknown patient."]}
+    return device, patient.pk
+
+
+def _find(found: dict[str, Any], key: str) -> Any:
+    parsed = uuid_or_none(key)
+    return found.get(str(parsed)) if parsed is not None else None
