@@ -82,7 +82,8 @@ def analyse(leads: Sequence[LeadSignal] | np.ndarray, fs: float) -> Findings:
     if fs <= 0:
         raise ValueError("The sampling frequency must be positive.")
     values = _floats(signals[0][:])
-    preferred = _lead(values, fs)
+    filtered = detector.band_pass(values, fs)
+    preferred = _lead(values, fs, filtered)
     poor = preferred.quality.score < quality.GOOD
     analysed = [preferred] + [_around(signal, poor, fs) for signal in signals[1:] if poor.any()]
     scores = np.stack([lead.quality.score for lead in analysed])
@@ -93,7 +94,7 @@ def analyse(leads: Sequence[LeadSignal] | np.ndarray, fs: float) -> Findings:
         [analysed[lead].quality.reason[i] for i, lead in enumerate(chosen.tolist())],
     )
     beats, origin = _merge(analysed, chosen, combined, fs)
-    return _findings(values, fs, beats, origin, combined, chosen)
+    return _findings(values, filtered, fs, beats, origin, combined, chosen)
 
 
 def _leads(leads: Sequence[LeadSignal] | np.ndarray) -> Sequence[LeadSignal]:
@@ -113,8 +114,8 @@ def _floats(values: np.ndarray) -> np.ndarray:
     return values if np.issubdtype(values.dtype, np.floating) else values.astype(np.float64)
 
 
-def _lead(values: np.ndarray, fs: float) -> Lead:
-    filtered = detector.band_pass(values, fs)
+def _lead(values: np.ndarray, fs: float, filtered: np.ndarray | None = None) -> Lead:
+    filtered = detector.band_pass(values, fs) if filtered is None else filtered
     beats = detector.detect_beats(values, fs, filtered)
     return Lead(beats, quality.assess(values, filtered, fs, beats))
 
@@ -169,6 +170,7 @@ def _merge(
 
 def _findings(
     values: np.ndarray,
+    filtered: np.ndarray,
     fs: float,
     beats: np.ndarray,
     origin: np.ndarray,
@@ -178,7 +180,7 @@ def _findings(
     unusable = _unusable_seconds(combined, fs, len(values))
     segment = np.minimum(beats // combined.samples, max(len(combined.score) - 1, 0))
     poor = (origin != 0) | (combined.score[segment] < quality.GOOD) if len(beats) else origin != 0
-    codes = classes.classify(values, fs, beats, poor)
+    codes = classes.classify(values, fs, beats, poor, filtered)
     rates = heart_rate.monitor_rate(beats, fs, unusable_seconds=unusable)
     known = heart_rate.interval_known(beats, fs, unusable)
     intervals = np.diff(beats) / fs

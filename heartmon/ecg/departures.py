@@ -1,0 +1,121 @@
+"""How far each beat departs from the normal beat around it: what the beat classes (`classes`)
+weigh besides timing.
+
+In each group of 64 beats the normal beat is the dominant shape (`morphology.dominant`, on the
+detector's QRS band, early beats counting half). Each beat is measured against the mean of those
+dominant beats, on the lead as recorded:
+- departure: the energy of the beat less the normal beat over the QRS complex and ST segment
+  (100 ms before to 150 ms after the R peak, each on its own PR level: its first 40 ms), over
+  the normal beat's energy, at the best of ±20 ms of alignment. A normal beat scores about
+  0.01-0.1 on a clean lead, a beat 40 % taller than normal 0.16, a wide ectopic complex 1-10.
+- width: its main deflection's width at half height (`morphology.lobe_widths`, within 150 ms
+  of the R peak) over the median of the dominant beats'.
+Beats are measured 8,192 at a time, so memory stays bounded on long recordings.
+"""
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from heartmon.ecg import morphology
+
+COMPARED_S = (-0.10, 0.15)
+BASELINE_S = 0.04
+SHIFT_S = 0.02
+QRS_S = (-0.10, 0.10)  # the window whose shape finds the dominant beats
+LOBE_S = 0.15
+BLOCK = 128 * morphology.GROUP
+
+
+@dataclass(frozen=True)
+class Departures:
+    """Per beat: its departure, its width over the normal width, and whether it has the
+    dominant shape itself."""
+
+    departure: np.ndarray
+    width: np.ndarray
+    normal: np.ndarray
+
+
+def measure(
+    values: np.ndarray, filtered: np.ndarray, fs: float, beats: np.ndarray, on_time: np.ndarray
+) -> Departures:
+    """Departures of `beats` on a lead in mV (`filtered`: its `detector.band_pass`);
+    `on_time` says which beats do not come early."""
+    parts = [
+        _block(values, filtered, fs, beats[lo:hi], on_time[lo:hi]) for lo, hi in _blocks(len(beats))
+    ]
+    if not parts:
+        return Departures(np.empty(0), np.empty(0), np.zeros(0, dtype=bool))
+    departure, width, normal = (np.concatenate(column) for column in zip(*parts, strict=True))
+    return Departures(departure, width, normal)
+
+
+def _blocks(count: int) -> list[tuple[int, int]]:
+    """Blocks of whole groups; a last block shorter than a group joins the one before it."""
+    starts = list(range(0, count, BLOCK))
+    if len(starts) > 1 and count - starts[-1] < morphology.GROUP:
+        starts.pop()
+    return list(zip(starts, [*starts[1:], count], strict=True))
+
+
+def _block(
+    values: np.ndarray, filtered: np.ndarray, fs: float, beats: np.ndarray, on_time: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    qrs = morphology.gather(filtered, beats, *_samples(QRS_S, fs))
+    normal = morphology.dominant(qrs, on_time)
+    half = int(LOBE_S * fs)
+    widths = morphology.lobe_widths(morphology.gather(values, beats, -half, half + 1), fs)
+    typical = morphology.group_medians(widths, normal)
+    width = np.divide(widths, typical, out=np.ones(len(beats)), where=typical > 0)
+    return _departure(values, fs, beats, normal), width, normal
+
+
+def _samples(span: tuple[float, float], fs: float) -> tuple[int, int]:
+    """A window in seconds around the R peak as [start, stop) sample offsets."""
+    return round(span[0] * fs), round(span[1] * fs) + 1
+
+
+def _departure(values: np.ndarray, fs: float, beats: np.ndarray, normal: np.ndarray) -> np.ndarray:
+    """The least residual energy over the shifts, relative to the normal beat's energy."""
+    start, stop = _samples(COMPARED_S, fs)
+    margin, width = int(SHIFT_S * fs), stop - start
+    base = max(1, int(BASELINE_S * fs))
+    wide = morphology.gather(values, beats, start - margin, stop + margin)
+    wide -= wide[:, margin : margin + base].mean(axis=1, keepdims=True)
+    template = morphology.group_means(wide[:, margin : margin + width], normal)
+    template -= template[:, :base].mean(axis=1, keepdims=True)
+    energy = np.square(template).sum(axis=1, dtype=np.float64)
+    least = functools.reduce(np.minimum, _residuals(wide, template, base)) + energy
+    return np.maximum(least, 0) / np.maximum(energy, np.finfo(np.float64).tiny)
+
+
+def _residuals(wide: np.ndarray, template: np.ndarray, base: int) -> Iterator[np.ndarray]:
+    """|w - c - t|² less |t|² at each shift of the window w along `wide` (c: its level over
+    its first `base` samples; t: the template). It expands into sums of w and w², which slide
+    from one shift to the next, and w·t, the only pass over the window a shift needs."""
+    width = template.shape[1]
+    shifts = wide.shape[1] - width + 1
+    total = template.sum(axis=1, dtype=np.float64)
+    sums = zip(
+        _sliding(wide, base, shifts),
+        _sliding(wide, width, shifts),
+        _sliding(np.square(wide), width, shifts),
+        strict=True,
+    )
+    for shift, (level_sum, window, power) in enumerate(sums):
+        level = level_sum / base
+        product = np.einsum("iw,iw->i", wide[:, shift : shift + width], template)
+        yield power - 2 * level * window + width * level**2 - 2 * (product - level * total)
+
+
+def _sliding(rows: np.ndarray, width: int, shifts: int) -> Iterator[np.ndarray]:
+    """Each row's sum over [shift, shift + width) for shift 0 to shifts - 1, each from the one
+    before: a sample in, a sample out."""
+    total = rows[:, :width].sum(axis=1, dtype=np.float64)
+    yield total.copy()
+    for shift in range(1, shifts):
+        total += rows[:, shift + width - 1].astype(np.float64) - rows[:, shift - 1]
+        yield total.copy()
