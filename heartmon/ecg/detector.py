@@ -274,24 +274,30 @@ def _threshold(candidates: _Candidates, fs: float) -> np.ndarray:
 
 def _drop_noise(filtered: np.ndarray, fs: float, beats: np.ndarray) -> np.ndarray:
     """Remove detections that split an ordinary interval and do not look like their
-    neighbours; twice, since a removal changes its neighbours' intervals."""
+    neighbours; twice, since a removal changes its neighbours' intervals. Only the beats that
+    split an interval have their shape compared."""
     for _ in range(2):
         if len(beats) < 3:
             return beats
-        correlation = morphology.template_correlation(morphology.beat_windows(filtered, fs, beats))
-        intervals = np.diff(beats).astype(np.float64)
-        local = ndimage.median_filter(intervals, size=LOCAL_INTERVALS, mode="nearest")
-        typical = np.concatenate([local[:1], local])  # each beat's: the interval before it
-        before = np.concatenate([[np.inf], intervals])
-        after = np.concatenate([intervals, [np.inf]])
-        merged = before + after
-        noise = (
-            (np.minimum(before, after) < EARLY * typical)
-            & (merged > MERGED[0] * typical)
-            & (merged < MERGED[1] * typical)
-            & (correlation < NOISE_CORRELATION)
-        )
-        if not noise.any():
+        suspect = np.flatnonzero(_splits_an_interval(beats))
+        alike = morphology.group_correlation(filtered, fs, beats, suspect) >= NOISE_CORRELATION
+        if alike.all():
             return beats
-        beats = beats[~noise]
+        beats = np.delete(beats, suspect[~alike])
     return beats
+
+
+def _splits_an_interval(beats: np.ndarray) -> np.ndarray:
+    """Beats with an interval either side under 70 % of the local median, whose removal would
+    leave one within 70-130 % of it."""
+    intervals = np.diff(beats).astype(np.float64)
+    local = ndimage.median_filter(intervals, size=LOCAL_INTERVALS, mode="nearest")
+    typical = np.concatenate([local[:1], local])  # each beat's: the interval before it
+    before = np.concatenate([[np.inf], intervals])
+    after = np.concatenate([intervals, [np.inf]])
+    merged = before + after
+    return (
+        (np.minimum(before, after) < EARLY * typical)
+        & (merged > MERGED[0] * typical)
+        & (merged < MERGED[1] * typical)
+    )

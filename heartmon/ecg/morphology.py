@@ -101,15 +101,22 @@ def group_medians(values: np.ndarray, members: np.ndarray) -> np.ndarray:
     return medians[np.arange(len(values)) // order.shape[1]]
 
 
-def template_correlation(windows: np.ndarray) -> np.ndarray:
-    """Pearson correlation of each beat with its template, the median of its group of 64
-    (0 for a flat window): the group's common shape owns it however odd a third of its beats
-    are."""
-    if len(windows) == 0:
+def group_correlation(
+    filtered: np.ndarray, fs: float, beats: np.ndarray, chosen: np.ndarray
+) -> np.ndarray:
+    """Pearson correlation of the `chosen` beats (indices into `beats`) with their template:
+    the median of the windows (`beat_windows`) of their group of 64, which the group's common
+    shape owns however odd a third of its beats are (0 for a flat window). Only the chosen
+    beats' groups are looked at."""
+    if len(chosen) == 0:
         return np.empty(0)
-    order = groups(len(windows))
-    template = np.median(windows[order], axis=1)[np.arange(len(windows)) // order.shape[1]]
-    return np.einsum("iw,iw->i", normalised(windows), normalised(template))
+    order = groups(len(beats))
+    size = order.shape[1]
+    wanted, group = np.unique(np.asarray(chosen) // size, return_inverse=True)
+    windows = beat_windows(filtered, fs, beats[order[wanted].ravel()])
+    templates = np.median(windows.reshape(len(wanted), size, -1), axis=1)
+    own = normalised(beat_windows(filtered, fs, beats[chosen]))
+    return np.einsum("iw,iw->i", own, normalised(templates[group]))
 
 
 def lobe_widths(windows: np.ndarray, fs: float) -> np.ndarray:
