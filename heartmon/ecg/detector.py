@@ -113,10 +113,10 @@ def _block_candidates(filtered: np.ndarray, fs: float) -> _Candidates:
         return empty
     width = min(2 * int(REFINE_S * fs) + 1, len(filtered))
     offsets = np.clip(at - width // 2, 0, len(filtered) - width)  # windows stay in the block
-    windows = sliding_window_view(np.abs(filtered), width)[offsets]
+    windows = np.abs(sliding_window_view(filtered, width)[offsets])  # the peaks' windows only
     position = offsets + windows.argmax(axis=1)
     amplitude = windows.max(axis=1)
-    slopes = sliding_window_view(np.abs(derivative), width)[offsets]
+    slopes = np.abs(sliding_window_view(derivative, width)[offsets])
     real = amplitude >= MIN_QRS_MV
     return _Candidates(
         position[real].astype(np.int64),
