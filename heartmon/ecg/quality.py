@@ -66,10 +66,10 @@ def assess(
     parts = []
     for lo, hi in _blocks(len(values), length):
         near = slice(*np.searchsorted(beats, [lo - half, hi + half]))
-        block = values[lo:hi]
+        segments = _segments(values[lo:hi], length)
         noise = _noise_scores(filtered[lo:hi], beats[near] - lo, qrs, half, length)
-        flat = _flat_scores(_segments(block, length), max(1, round(fs)))
-        parts.append(np.stack([flat, _clip_scores(_segments(block, length)), noise]))
+        flat = _flat_scores(segments, max(1, round(fs)))
+        parts.append(np.stack([flat, _clip_scores(segments), noise]))
     scores = np.concatenate(parts, axis=1)
     worst = scores.argmin(axis=0)
     score = np.round(scores.min(axis=0), 2)
@@ -90,8 +90,11 @@ def _blocks(count: int, length: int) -> list[tuple[int, int]]:
 
 
 def _segments(values: np.ndarray, length: int) -> np.ndarray:
-    """(segments, length): a short last segment is completed by mirroring its own samples."""
+    """(segments, length): a short last segment is completed by mirroring its own samples
+    (whole segments are a view, not a copy)."""
     count = -(-len(values) // length)
+    if count * length == len(values):
+        return values.reshape(count, length)
     padded = np.pad(values, (0, count * length - len(values)), mode="symmetric")
     return padded.reshape(count, length)
 
