@@ -106,7 +106,8 @@ def _find_candidates(filtered: np.ndarray, fs: float) -> _Candidates:
 def _block_candidates(filtered: np.ndarray, fs: float) -> _Candidates:
     empty = _Candidates(np.empty(0, np.int64), np.empty(0), np.empty(0))
     derivative = np.zeros_like(filtered)
-    derivative[1:-1] = (filtered[2:] - filtered[:-2]) * np.float32(fs / 2)
+    np.subtract(filtered[2:], filtered[:-2], out=derivative[1:-1])
+    derivative *= np.float32(fs / 2)
     integrated = _moving_mean(np.square(derivative), max(1, int(INTEGRATION_S * fs)))
     at, _ = signal.find_peaks(integrated, distance=max(1, int(REFRACTORY_S * fs)))
     if len(at) == 0:
@@ -132,7 +133,8 @@ def _moving_mean(values: np.ndarray, size: int) -> np.ndarray:
     sums = np.zeros(count + size, dtype=np.float64)  # sums[j]: the values before j - half
     np.cumsum(values, dtype=np.float64, out=sums[half + 1 : half + 1 + count])
     sums[half + 1 + count :] = sums[half + count]
-    return ((sums[size : size + count] - sums[:count]) / size).astype(np.float32)
+    differences = np.subtract(sums[size : size + count], sums[:count])
+    return np.divide(differences, size, out=np.empty(count, dtype=np.float32), casting="unsafe")
 
 
 class _Running:
