@@ -13,11 +13,10 @@ dominant beats, on the lead as recorded:
 Beats are measured 8,192 at a time, so memory stays bounded on long recordings.
 """
 
-import functools
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from heartmon.ecg import morphology
 
@@ -88,34 +87,28 @@ def _departure(values: np.ndarray, fs: float, beats: np.ndarray, normal: np.ndar
     template = morphology.group_means(wide[:, margin : margin + width], normal)
     template -= template[:, :base].mean(axis=1, keepdims=True)
     energy = np.square(template).sum(axis=1, dtype=np.float64)
-    least = functools.reduce(np.minimum, _residuals(wide, template, base)) + energy
+    least = _residuals(wide, template, base).min(axis=1) + energy
     return np.maximum(least, 0) / np.maximum(energy, np.finfo(np.float64).tiny)
 
 
-def _residuals(wide: np.ndarray, template: np.ndarray, base: int) -> Iterator[np.ndarray]:
-    """|w - c - t|² less |t|² at each shift of the window w along `wide` (c: its level over
-    its first `base` samples; t: the template). It expands into sums of w and w², which slide
-    from one shift to the next, and w·t, the only pass over the window a shift needs."""
+def _residuals(wide: np.ndarray, template: np.ndarray, base: int) -> np.ndarray:
+    """(beats, shifts): |w - c - t|² less |t|² for the window w at each shift along `wide` (c:
+    its level over its first `base` samples; t: the template). It expands into sums of w and
+    w² over windows, and w·t, all shifts at once."""
     width = template.shape[1]
     shifts = wide.shape[1] - width + 1
-    total = template.sum(axis=1, dtype=np.float64)
-    sums = zip(
-        _sliding(wide, base, shifts),
-        _sliding(wide, width, shifts),
-        _sliding(np.square(wide), width, shifts),
-        strict=True,
-    )
-    for shift, (level_sum, window, power) in enumerate(sums):
-        level = level_sum / base
-        product = np.einsum("iw,iw->i", wide[:, shift : shift + width], template)
-        yield power - 2 * level * window + width * level**2 - 2 * (product - level * total)
+    level = _window_sums(wide, base, shifts) / base
+    window = _window_sums(wide, width, shifts)
+    power = _window_sums(np.square(wide), width, shifts)
+    product = np.einsum("isw,iw->is", sliding_window_view(wide, width, axis=1), template)
+    total = template.sum(axis=1, dtype=np.float64)[:, None]
+    return power - 2 * level * window + width * level**2 - 2 * (product - level * total)
 
 
-def _sliding(rows: np.ndarray, width: int, shifts: int) -> Iterator[np.ndarray]:
-    """Each row's sum over [shift, shift + width) for shift 0 to shifts - 1, each from the one
-    before: a sample in, a sample out."""
-    total = rows[:, :width].sum(axis=1, dtype=np.float64)
-    yield total.copy()
-    for shift in range(1, shifts):
-        total += rows[:, shift + width - 1].astype(np.float64) - rows[:, shift - 1]
-        yield total.copy()
+def _window_sums(rows: np.ndarray, width: int, shifts: int) -> np.ndarray:
+    """(rows, shifts): each row's sums over [shift, shift + width), each from the one before
+    (a sample in, a sample out): far cheaper than summing every window or a cumulative sum
+    along the rows."""
+    first = rows[:, :width].sum(axis=1, dtype=np.float64)[:, None]
+    steps = rows[:, width : width + shifts - 1].astype(np.float64) - rows[:, : shifts - 1]
+    return np.concatenate([first, first + np.cumsum(steps, axis=1)], axis=1)

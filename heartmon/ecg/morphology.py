@@ -30,7 +30,7 @@ def gather(values: np.ndarray, beats: np.ndarray, start: int, stop: int) -> np.n
     if len(values) < width:
         return np.zeros((len(beats), width), dtype=np.float32)
     at = np.clip(np.asarray(beats) + start, 0, len(values) - width)
-    return sliding_window_view(values, width)[at].astype(np.float32)
+    return sliding_window_view(values, width)[at].astype(np.float32, copy=False)
 
 
 def band_windows(
@@ -132,9 +132,13 @@ def lobe_widths(windows: np.ndarray, fs: float) -> np.ndarray:
     peak += centre - search
     height = level[rows, peak]
     above = level * np.sign(height)[:, None] - np.abs(height)[:, None] / 2
+    below = above <= 0
     index = np.arange(width)[None, :]
-    before = np.where((above <= 0) & (index < peak[:, None]), index, -1).max(axis=1)
-    after = np.where((above <= 0) & (index > peak[:, None]), index, width).min(axis=1)
+    left, right = below & (index < peak[:, None]), below & (index > peak[:, None])
+    # The last sample below half height before the peak and the first after it (argmax finds
+    # the first True); -1 and width where there is none.
+    before = np.where(left.any(axis=1), width - 1 - left[:, ::-1].argmax(axis=1), -1)
+    after = np.where(right.any(axis=1), right.argmax(axis=1), width)
     return _crossing(above, rows, after, width, rising=False) - _crossing(
         above, rows, before, width, rising=True
     )
