@@ -127,11 +127,11 @@ def _noise_scores(
     if qrs is None:
         return np.zeros(count)
     inside = _inside_qrs(len(filtered), beats, half)
-    power = np.square(filtered, dtype=np.float64)
-    power[inside] = 0.0
+    power = np.square(np.where(inside, np.float32(0), filtered))
     starts = np.arange(0, len(filtered), length)
-    sums = np.add.reduceat(power, starts)
-    counts = np.add.reduceat(~inside, starts, dtype=np.int64)
+    sums = np.add.reduceat(power, starts, dtype=np.float64)
+    lengths = np.diff(np.append(starts, len(filtered)))
+    counts = lengths - np.bincount(np.flatnonzero(inside) // length, minlength=count)
     rms = np.sqrt(sums / np.maximum(counts, 1))
     ratio = np.divide(qrs, rms, out=np.full(count, np.inf), where=rms > 0)
     low, high = NOISE_RATIO
