@@ -178,12 +178,17 @@ def iter_samples(recording: Recording, start: int, stop: int) -> Iterator[np.nda
 
 
 def physical(
-    recording: Recording, samples: np.ndarray, leads: list[int] | None = None
+    recording: Recording,
+    samples: np.ndarray,
+    leads: list[int] | None = None,
+    *,
+    dtype: type[np.floating[Any]] = np.float64,
 ) -> np.ndarray:
-    """int16 samples of `leads` (all when None) -> float64 millivolts."""
+    """int16 samples of `leads` (all when None) -> millivolts, float64 unless `dtype` says
+    otherwise (the analysis reads a day in float32: three times faster, and precise enough)."""
     lead_index = list(range(recording.lead_count)) if leads is None else leads
-    gains = np.asarray(recording.gains, dtype=np.float64)[lead_index]
-    baselines = np.asarray(recording.baselines, dtype=np.float64)[lead_index]
+    gains = np.asarray(recording.gains, dtype=dtype)[lead_index]
+    baselines = np.asarray(recording.baselines, dtype=dtype)[lead_index]
     return (samples - baselines) / gains
 
 

@@ -131,7 +131,8 @@ def read_leads(
     step = max(recording.chunk_samples, int(READ_SECONDS * recording.sample_rate))
     for at in range(start, stop, step):
         block = read_samples(recording, at, min(at + step, stop), leads=leads)
-        out[at - start : at - start + len(block)] = physical(recording, block, leads=leads)
+        millivolts = physical(recording, block, leads=leads, dtype=np.float32)
+        out[at - start : at - start + len(block)] = millivolts
     return out
 
 
