@@ -10,6 +10,7 @@ dominant beats, on the lead as recorded:
   0.01-0.1 on a clean lead, a beat 40 % taller than normal 0.16, a wide ectopic complex 1-10.
 - width: its main deflection's width at half height (`morphology.lobe_widths`, within 150 ms
   of the R peak) over the median of the dominant beats'.
+A beat too near either end of the lead for its window departs by 0.
 Beats are measured 8,192 at a time, so memory stays bounded on long recordings.
 """
 
@@ -88,7 +89,10 @@ def _departure(values: np.ndarray, fs: float, beats: np.ndarray, normal: np.ndar
     template -= template[:, :base].mean(axis=1, keepdims=True)
     energy = np.square(template).sum(axis=1, dtype=np.float64)
     least = _residuals(wide, template, base).min(axis=1) + energy
-    return np.maximum(least, 0) / np.maximum(energy, np.finfo(np.float64).tiny)
+    departure = np.maximum(least, 0) / np.maximum(energy, np.finfo(np.float64).tiny)
+    # A beat too near an end for its window has none of its own: it is taken as normal.
+    whole = (beats + start - margin >= 0) & (beats + stop + margin <= len(values))
+    return np.where(whole, departure, 0.0)
 
 
 def _residuals(wide: np.ndarray, template: np.ndarray, base: int) -> np.ndarray:

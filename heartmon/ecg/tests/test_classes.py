@@ -79,6 +79,16 @@ def test_taller_beats_on_time_are_normal() -> None:
     assert not (analyse(lead, FS).classes == V).any()
 
 
+def test_an_early_beat_cut_short_by_the_end_of_the_lead_is_not_ventricular() -> None:
+    beats = regular_beats(bpm=75, duration=60)
+    beats = np.append(beats[beats < 57.5], 57.9)  # early, and the lead ends 60 ms after it
+
+    findings = analyse(synthetic_ecg(beats, duration=57.96), FS)
+
+    assert len(findings.r_peaks) == len(beats)
+    assert not (findings.classes == V).any()
+
+
 def test_couplets_runs_and_bigeminy_are_counted() -> None:
     n, v = CODES.index("N"), CODES.index("V")
     codes = np.array([n, v, v, n, n, v, v, v, n, n, v, n, v, n, v, n, v, n, n])
