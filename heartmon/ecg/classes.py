@@ -11,9 +11,9 @@ bigeminy does not shorten it). A ventricular beat departs from the normal beat a
 - comes early and departs strongly (a departure of 2, or one of 0.2 with a main deflection 40 %
   wider: a wide complex), a pause or not (a couplet, an interpolated beat); or
 - departs strongly on time, and most of its kind (the departing beats within 33 % of its
-  amplitude whose QRS and T correlate 0.93 with it) are ventricular by the rules above: a
-  focus that also fires on time, as in bigeminy and runs. Fusion beats, half normal, have the
-  T wave of the normal beat and so are not of the kind.
+  amplitude whose QRS and T correlate 0.93 with it; at least 3) are ventricular by the rules
+  above: a focus that also fires on time, as in bigeminy and runs. Fusion beats, half
+  normal, have the T wave of the normal beat and so are not of the kind.
 Departures are measured against the neighbourhood too: where even the normal beats depart
 (noise, a shape that changes), a beat must depart 4 times (strongly: 8 times) the lower
 quartile of its 9 neighbours' departures. A beat in a segment of poor quality (under 0.5) is

@@ -126,11 +126,11 @@ def _around(signal: LeadSignal, poor: np.ndarray, fs: float) -> Lead:
     length = quality.segment_length(fs)
     score, reason = np.zeros(len(poor)), [""] * len(poor)
     parts = [np.empty(0, dtype=np.int64)]
-    for first, last in _runs(poor):
-        lo, hi = max(0, first - CONTEXT_SEGMENTS), min(len(poor), last + CONTEXT_SEGMENTS)
+    for first, stop in _runs(poor):
+        lo, hi = max(0, first - CONTEXT_SEGMENTS), min(len(poor), stop + CONTEXT_SEGMENTS)
         excerpt = _lead(_floats(signal[lo * length : hi * length]), fs)
-        score[first:last] = excerpt.quality.score[first - lo : last - lo]
-        reason[first:last] = excerpt.quality.reason[first - lo : last - lo]
+        score[first:stop] = excerpt.quality.score[first - lo : stop - lo]
+        reason[first:stop] = excerpt.quality.reason[first - lo : stop - lo]
         parts.append(excerpt.beats + lo * length)
     return Lead(np.concatenate(parts), SegmentQuality(length, score, reason))
 

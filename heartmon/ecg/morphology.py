@@ -13,12 +13,10 @@ LOBE_SEARCH_S = 0.06  # the main deflection peaks within this of the R peak
 SETTLE_S = 0.5  # a window filtered on its own is this much longer either side
 
 
-def beat_windows(
-    filtered: np.ndarray, fs: float, beats: np.ndarray, extra_s: float = 0.0
-) -> np.ndarray:
-    """(beats, width) float32: the signal ±100 ms (and `extra_s`) around each beat, each less
-    its mean (a beat near either end takes the first or last whole window)."""
-    half = max(1, int(HALF_WIDTH_S * fs)) + int(extra_s * fs)
+def beat_windows(filtered: np.ndarray, fs: float, beats: np.ndarray) -> np.ndarray:
+    """(beats, width) float32: the signal ±100 ms around each beat, each less its mean (a beat
+    near either end takes the first or last whole window)."""
+    half = max(1, int(HALF_WIDTH_S * fs))
     windows = gather(filtered, beats, -half, half + 1)
     return windows - windows.mean(axis=1, keepdims=True)
 
