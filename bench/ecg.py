@@ -12,11 +12,16 @@ records 105, 114, 200, 232), the field's way: a detection within 150 ms of a ref
 annotation is a true positive, whole records; per record and gross sensitivity and positive
 predictivity for heartmon and, in the same run, for sleepecg (a published detector, dev-only
 dependency) on the same lead; the heart rate's mean absolute difference from the same monitor
-rate applied to the reference beats; pauses found against the reference's; V-beat sensitivity and
-positive predictivity; and the time to analyse record 100 (two leads, 30 minutes).
+rate applied to the reference beats; pauses found against the reference's; V-beat sensitivity (of
+the reference V beats matched to a detection, those called V) and positive predictivity (of the
+beats called V, those that are reference V beats); and the time to analyse record 100 (two
+leads, 30 minutes).
 
 Run alone: `.venv/bin/python -m bench.ecg [--hours 24]`; it works in a throwaway copy of the
-database DATABASE_URL names (PostgreSQL or SQLite) and a temporary media folder.
+database DATABASE_URL names and a temporary media folder. Without DATABASE_URL that is SQLite
+and no PostgreSQL is needed, but the analysis then includes storing its 86,400 heart-rate readings
+as model objects through bulk_create, several seconds (PostgreSQL takes them in one COPY, as
+`make bench` measures).
 """
 
 import argparse
@@ -239,19 +244,20 @@ def _stored_bytes(recording: Any) -> int:
     return sum(default_storage.size(f"{folder}/{name}") for name in names)
 
 
-def _analyse(recording: Any) -> float:
-    """Seconds the analysis of the recording takes."""
+def _analyse(recording: Any) -> tuple[float, float]:
+    """Seconds the analysis of the recording takes, on the clock and in this process's CPU
+    time (which a loaded machine inflates less)."""
     from heartmon.core.actor import Actor
     from heartmon.ecg.models import ProcessingStatus
     from heartmon.ecg.services.analysis import analyse_recording
 
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     analyse_recording(recording_id=recording.pk, actor=Actor.of_system("bench"))
-    seconds = time.perf_counter() - began
+    seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
     recording.refresh_from_db()
     if recording.status != ProcessingStatus.DONE:
         raise RuntimeError(f"processing ended {recording.status}: {recording.status_reason}")
-    return seconds
+    return seconds, cpu
 
 
 def _median_ms(client: Any, recording: Any, *, max_points: int | None, seed: int) -> float:
@@ -293,7 +299,7 @@ def run(*, hours: float = 24) -> list[Row]:
         ):
             client, recording, upload_s = _upload(path, hours=hours)
             per_sample = _stored_bytes(recording) / (samples * len(LEADS))
-            analysis_s = _analyse(recording)
+            analysis_s, analysis_cpu = _analyse(recording)
             full_ms = _median_ms(client, recording, max_points=None, seed=1)
             reduced_ms = _median_ms(client, recording, max_points=MAX_POINTS, seed=2)
     size = f"{hours:g} h x {len(LEADS)} leads x {SAMPLE_RATE} Hz, {file_gb:.2f} GB of int16"
@@ -303,7 +309,11 @@ def run(*, hours: float = 24) -> list[Row]:
         ("ECG bytes stored per sample", f"{per_sample:.2f}", "<= 1.5"),
         (f"{window}, full resolution", f"{full_ms:.1f} ms", "< 50 ms"),
         (f"{window}, max_points={MAX_POINTS}", f"{reduced_ms:.1f} ms", "< 50 ms"),
-        (f"ECG analysis ({recording.beat_count:,} beats)", f"{analysis_s:.1f} s", "< 10 s"),
+        (
+            f"ECG analysis ({recording.beat_count:,} beats; CPU time in brackets)",
+            f"{analysis_s:.1f} s ({analysis_cpu:.1f} s)",
+            "< 10 s",
+        ),
         ("ECG analysis of MIT-BIH 100 (2 leads, 30 min)", f"{record_s * 1000:.0f} ms", "< 200 ms"),
         *scored,
     ]

@@ -22,6 +22,8 @@ candidate peaks are kept for the sequential threshold pass, which runs in plain 
 lists (numpy's per-call cost exceeds the work of one step).
 """
 
+import bisect
+import math
 from collections import deque
 from dataclasses import dataclass
 
@@ -104,17 +106,18 @@ def _find_candidates(filtered: np.ndarray, fs: float) -> _Candidates:
 def _block_candidates(filtered: np.ndarray, fs: float) -> _Candidates:
     empty = _Candidates(np.empty(0, np.int64), np.empty(0), np.empty(0))
     derivative = np.zeros_like(filtered)
-    derivative[1:-1] = (filtered[2:] - filtered[:-2]) * np.float32(fs / 2)
+    np.subtract(filtered[2:], filtered[:-2], out=derivative[1:-1])
+    derivative *= np.float32(fs / 2)
     integrated = _moving_mean(np.square(derivative), max(1, int(INTEGRATION_S * fs)))
     at, _ = signal.find_peaks(integrated, distance=max(1, int(REFRACTORY_S * fs)))
     if len(at) == 0:
         return empty
     width = min(2 * int(REFINE_S * fs) + 1, len(filtered))
     offsets = np.clip(at - width // 2, 0, len(filtered) - width)  # windows stay in the block
-    windows = sliding_window_view(np.abs(filtered), width)[offsets]
+    windows = np.abs(sliding_window_view(filtered, width)[offsets])  # the peaks' windows only
     position = offsets + windows.argmax(axis=1)
     amplitude = windows.max(axis=1)
-    slopes = sliding_window_view(np.abs(derivative), width)[offsets]
+    slopes = np.abs(sliding_window_view(derivative, width)[offsets])
     real = amplitude >= MIN_QRS_MV
     return _Candidates(
         position[real].astype(np.int64),
@@ -124,39 +127,78 @@ def _block_candidates(filtered: np.ndarray, fs: float) -> _Candidates:
 
 
 def _moving_mean(values: np.ndarray, size: int) -> np.ndarray:
-    """Centred moving mean (shorter at the ends), by cumulative sums: several times faster
-    than a filter."""
-    sums = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
-    index = np.arange(len(values))
-    lo = np.maximum(index - size // 2, 0)
-    hi = np.minimum(index - size // 2 + size, len(values))
-    return ((sums[hi] - sums[lo]) / size).astype(np.float32)
+    """Centred moving mean (zeros beyond the ends), as differences of cumulative sums padded to
+    both ends: several times faster than a filter, and no index arrays."""
+    count, half = len(values), size // 2
+    sums = np.zeros(count + size, dtype=np.float64)  # sums[j]: the values before j - half
+    np.cumsum(values, dtype=np.float64, out=sums[half + 1 : half + 1 + count])
+    sums[half + 1 + count :] = sums[half + count]
+    differences = np.subtract(sums[size : size + count], sums[:count])
+    return np.divide(differences, size, out=np.empty(count, dtype=np.float32), casting="unsafe")
+
+
+class _Running:
+    """The last few values and their median, kept sorted as each comes: the threshold pass asks
+    for medians after every candidate, and sorting them afresh each time cost more than all the
+    rest of its step."""
+
+    __slots__ = ("_recent", "_sorted", "median")
+
+    def __init__(self, values: list[float]) -> None:
+        self._recent: deque[float] = deque(values, maxlen=LEVEL_MEMORY)
+        self._sorted = sorted(self._recent)
+        self.median = _median(self._sorted) if values else math.nan
+
+    @property
+    def last(self) -> float:
+        return self._recent[-1]
+
+    def add(self, value: float) -> None:
+        if len(self._recent) == LEVEL_MEMORY:
+            del self._sorted[bisect.bisect_left(self._sorted, self._recent[0])]
+        self._recent.append(value)
+        bisect.insort(self._sorted, value)
+        self.median = _median(self._sorted)
+
+
+def _median(ordered: list[float]) -> float:
+    """The median of values in ascending order."""
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 class _Levels:
-    """Signal and noise levels as medians of the last few beat and noise peaks."""
+    """Signal and noise levels as medians of the last few beat and noise peaks, and the
+    threshold between them."""
+
+    __slots__ = ("beats", "noise", "threshold")
 
     def __init__(self, seen: list[float]) -> None:
         ordered = sorted(seen)
         half = max(1, len(ordered) // 2)
         # The upper half of a learning period's peaks are mostly beats, the lower half T waves
         # and noise; their medians ignore an ectopic giant among them.
-        self.beats: deque[float] = deque([_median(ordered[half - 1 :])], maxlen=LEVEL_MEMORY)
-        self.noise: deque[float] = deque([_median(ordered[:half])], maxlen=LEVEL_MEMORY)
+        self.beats = _Running([_median(ordered[half - 1 :])])
+        self.noise = _Running([_median(ordered[:half])])
+        self._update()
 
-    def threshold(self) -> float:
-        noise = _median(self.noise)
-        return noise + THRESHOLD_SHARE * (_median(self.beats) - noise)
+    def add_beat(self, energy: float) -> None:
+        self.beats.add(energy)
+        self._update()
 
+    def add_noise(self, energy: float) -> None:
+        self.noise.add(energy)
+        self._update()
 
-def _median(values: "deque[float] | list[float]") -> float:
-    ordered = sorted(values)  # a handful of values: cheaper than statistics or numpy
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    def _update(self) -> None:
+        noise = self.noise.median
+        self.threshold = noise + THRESHOLD_SHARE * (self.beats.median - noise)
 
 
 class _Pass:
-    """The sequential threshold pass over the candidates, in time order."""
+    """The sequential threshold pass over the candidates, in time order. What each step
+    compares with (the last beat, the threshold, the search-back gap, the T-wave slope) is kept
+    up to date as beats and noise peaks come, not recomputed at every candidate."""
 
     def __init__(self, candidates: _Candidates, fs: float) -> None:
         self.position: list[int] = candidates.position.tolist()
@@ -164,46 +206,48 @@ class _Pass:
         self.slope: list[float] = candidates.slope.tolist()
         self.fs = fs
         self.beats: list[int] = []  # candidate indices
-        self.slopes: deque[float] = deque(maxlen=LEVEL_MEMORY)
-        self.intervals: deque[float] = deque(maxlen=LEVEL_MEMORY)
+        self.last = -math.inf  # the last beat's position
+        self.slopes = _Running([])
+        self.t_slope = 0.0  # a T wave's slope is under this
+        self.intervals = _Running([])
+        self.gap = math.inf  # a gap longer than this is searched back
         self.levels = self._learn(0)
         self.learned_at = self.position[0]
 
     def _learn(self, first: int) -> _Levels:
         end = self.position[first] + LEARNING_S * self.fs
-        last = first
-        while last < len(self.position) and self.position[last] < end:
-            last += 1
+        last = bisect.bisect_left(self.position, end, lo=first)
         return _Levels(self.energy[first:last])
-
-    def last_beat(self) -> int:
-        return self.position[self.beats[-1]]
 
     def is_t_wave(self, index: int) -> bool:
         """Shallow and close behind the last beat."""
-        if not self.beats or self.position[index] - self.last_beat() >= T_WAVE_S * self.fs:
-            return False
-        return self.slope[index] < min(self.slopes[-1], _median(self.slopes)) / 2
+        close = self.position[index] - self.last < T_WAVE_S * self.fs
+        return close and self.slope[index] < self.t_slope
 
     def accept(self, index: int) -> None:
+        position = self.position[index]
         if self.beats:
-            self.intervals.append(self.position[index] - self.last_beat())
+            self.intervals.add(position - self.last)
+            self.gap = SEARCH_BACK_RR * self.intervals.median
         self.beats.append(index)
-        self.slopes.append(self.slope[index])
-        self.levels.beats.append(self.energy[index])
+        self.last = position
+        self.slopes.add(self.slope[index])
+        self.t_slope = min(self.slopes.last, self.slopes.median) / 2
+        self.levels.add_beat(self.energy[index])
 
     def run(self) -> np.ndarray:
-        refractory = REFRACTORY_S * self.fs
+        refractory, relearn = REFRACTORY_S * self.fs, RELEARN_S * self.fs
         for index, (position, energy) in enumerate(zip(self.position, self.energy, strict=True)):
-            since = position - max(self.last_beat() if self.beats else 0, self.learned_at)
-            if since > RELEARN_S * self.fs:  # lost the rhythm: learn afresh, as at the start
+            if position - max(self.last, self.learned_at) > relearn:
+                # Lost the rhythm: learn afresh, as at the start.
                 self.levels, self.learned_at = self._learn(index), position
-            self.search_back(index)
-            clear = not self.beats or position - self.last_beat() > refractory
-            if clear and energy > self.levels.threshold() and not self.is_t_wave(index):
+            if position - self.last > self.gap:
+                self.search_back(index)
+            clear = position - self.last > refractory
+            if clear and energy > self.levels.threshold and not self.is_t_wave(index):
                 self.accept(index)
             else:
-                self.levels.noise.append(energy)
+                self.levels.add_noise(energy)
         return np.asarray([self.position[index] for index in self.beats], dtype=np.int64)
 
     def search_back(self, index: int) -> None:
@@ -211,13 +255,11 @@ class _Pass:
         is longer than 1.66 median intervals."""
         refractory = REFRACTORY_S * self.fs
         position = self.position[index]
-        while self.intervals and position - self.last_beat() > SEARCH_BACK_RR * _median(
-            self.intervals
-        ):
-            half = self.levels.threshold() / 2
+        while position - self.last > self.gap:
+            half = self.levels.threshold / 2
             best = None
             for j in range(self.beats[-1] + 1, index):
-                fits = self.position[j] - self.last_beat() > refractory
+                fits = self.position[j] - self.last > refractory
                 fits = fits and position - self.position[j] > refractory
                 if fits and self.energy[j] > half and not self.is_t_wave(j):
                     best = j if best is None or self.energy[j] > self.energy[best] else best
@@ -234,24 +276,30 @@ def _threshold(candidates: _Candidates, fs: float) -> np.ndarray:
 
 def _drop_noise(filtered: np.ndarray, fs: float, beats: np.ndarray) -> np.ndarray:
     """Remove detections that split an ordinary interval and do not look like their
-    neighbours; twice, since a removal changes its neighbours' intervals."""
+    neighbours; twice, since a removal changes its neighbours' intervals. Only the beats that
+    split an interval have their shape compared."""
     for _ in range(2):
         if len(beats) < 3:
             return beats
-        correlation = morphology.template_correlation(morphology.beat_windows(filtered, fs, beats))
-        intervals = np.diff(beats).astype(np.float64)
-        local = ndimage.median_filter(intervals, size=LOCAL_INTERVALS, mode="nearest")
-        typical = np.concatenate([local[:1], local])  # each beat's: the interval before it
-        before = np.concatenate([[np.inf], intervals])
-        after = np.concatenate([intervals, [np.inf]])
-        merged = before + after
-        noise = (
-            (np.minimum(before, after) < EARLY * typical)
-            & (merged > MERGED[0] * typical)
-            & (merged < MERGED[1] * typical)
-            & (correlation < NOISE_CORRELATION)
-        )
-        if not noise.any():
+        suspect = np.flatnonzero(_splits_an_interval(beats))
+        alike = morphology.group_correlation(filtered, fs, beats, suspect) >= NOISE_CORRELATION
+        if alike.all():
             return beats
-        beats = beats[~noise]
+        beats = np.delete(beats, suspect[~alike])
     return beats
+
+
+def _splits_an_interval(beats: np.ndarray) -> np.ndarray:
+    """Beats with an interval either side under 70 % of the local median, whose removal would
+    leave one within 70-130 % of it."""
+    intervals = np.diff(beats).astype(np.float64)
+    local = ndimage.median_filter(intervals, size=LOCAL_INTERVALS, mode="nearest")
+    typical = np.concatenate([local[:1], local])  # each beat's: the interval before it
+    before = np.concatenate([[np.inf], intervals])
+    after = np.concatenate([intervals, [np.inf]])
+    merged = before + after
+    return (
+        (np.minimum(before, after) < EARLY * typical)
+        & (merged > MERGED[0] * typical)
+        & (merged < MERGED[1] * typical)
+    )

@@ -2,15 +2,18 @@
 ectopy and signal quality, from one or more leads. Plain numpy/scipy, no Django.
 
 The first lead given is the preferred one (lead II where there is one). Beats come from it
-wherever its quality is good; only when some of its segments are poor are the other leads
-analysed too, and each segment then takes its beats from the lead that scores best there (a
-beat within 200 ms of one already taken across a segment edge is the same beat). Beats are
-classified on the preferred lead; a beat taken from another lead is of unknown class. Nothing
-is reported inside a segment that is unusable on every lead.
+wherever its quality is good. The other leads are read and analysed only around its poor
+segments (each run of them with a segment of context either side, for the detector to learn
+its levels), and each poor segment then takes its beats from the lead that scores best there (a
+beat within 200 ms of one already taken across a segment edge is the same beat). Leads are read
+by slices, so a stored recording's other leads are never read where the preferred one is good.
+Beats are classified on the preferred lead; a beat taken from another lead is of unknown class.
+Nothing is reported inside a segment that is unusable on every lead.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from scipy import ndimage
@@ -23,14 +26,22 @@ from heartmon.ecg.quality import SegmentQuality
 NN_TOLERANCE = 0.2  # an interval further than this from its neighbours' median is not normal
 NN_NEIGHBOURS = 11
 NN_RANGE_S = (0.2, 3.0)  # what heart-rate variability counts as a normal-to-normal interval
+CONTEXT_SEGMENTS = 1  # read around a poor stretch of the preferred lead, either side
+
+
+class LeadSignal(Protocol):
+    """A lead in mV that the analysis reads by slices: an array, or a stored recording's lead
+    read from storage when sliced."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: slice, /) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
 class Lead:
-    """One lead's own results."""
+    """One lead's beats and segment quality."""
 
-    values: np.ndarray
-    filtered: np.ndarray
     beats: np.ndarray
     quality: SegmentQuality
 
@@ -64,41 +75,76 @@ class Findings:
         return len(self.r_peaks)
 
 
-def analyse(leads: Sequence[np.ndarray] | np.ndarray, fs: float) -> Findings:
+def analyse(leads: Sequence[LeadSignal] | np.ndarray, fs: float) -> Findings:
     """Analyse leads in mV sampled at `fs` Hz: a 1-D array is one lead, a sequence (or a 2-D
     array, one lead per column) several, the preferred first. float32 is enough."""
     signals = _leads(leads)
     if fs <= 0:
         raise ValueError("The sampling frequency must be positive.")
-    analysed = [_lead(signals[0], fs)]
-    if len(signals) > 1 and (analysed[0].quality.score < quality.GOOD).any():
-        analysed += [_lead(values, fs) for values in signals[1:]]
+    values = _floats(signals[0][:])
+    filtered = detector.band_pass(values, fs)
+    preferred = _lead(values, fs, filtered)
+    poor = preferred.quality.score < quality.GOOD
+    analysed = [preferred] + [_around(signal, poor, fs) for signal in signals[1:] if poor.any()]
     scores = np.stack([lead.quality.score for lead in analysed])
     chosen = scores.argmax(axis=0)  # the first (preferred) lead wins ties
     combined = SegmentQuality(
-        analysed[0].quality.samples,
+        preferred.quality.samples,
         scores.max(axis=0),
         [analysed[lead].quality.reason[i] for i, lead in enumerate(chosen.tolist())],
     )
     beats, origin = _merge(analysed, chosen, combined, fs)
-    return _findings(analysed[0], fs, len(signals[0]), beats, origin, combined, chosen)
+    return _findings(values, filtered, fs, beats, origin, combined, chosen)
 
 
-def _leads(leads: Sequence[np.ndarray] | np.ndarray) -> list[np.ndarray]:
+def _leads(leads: Sequence[LeadSignal] | np.ndarray) -> Sequence[LeadSignal]:
     if isinstance(leads, np.ndarray) and leads.ndim == 2:
-        leads = [leads[:, column] for column in range(leads.shape[1])]
-    elif isinstance(leads, np.ndarray):
-        leads = [leads]
-    signals = [np.asarray(values) for values in leads]
-    if not signals or any(values.ndim != 1 for values in signals):
+        return [leads[:, column] for column in range(leads.shape[1])]
+    if isinstance(leads, np.ndarray) and leads.ndim == 1:
+        return [leads]
+    if isinstance(leads, np.ndarray) or not leads:
         raise ValueError("Give one lead (a 1-D array) or several (columns or a list).")
-    return [v if np.issubdtype(v.dtype, np.floating) else v.astype(np.float64) for v in signals]
+    return leads
 
 
-def _lead(values: np.ndarray, fs: float) -> Lead:
-    filtered = detector.band_pass(values, fs)
+def _floats(values: np.ndarray) -> np.ndarray:
+    values = np.asarray(values)
+    if values.ndim != 1:
+        raise ValueError("Give one lead (a 1-D array) or several (columns or a list).")
+    return values if np.issubdtype(values.dtype, np.floating) else values.astype(np.float64)
+
+
+def _lead(values: np.ndarray, fs: float, filtered: np.ndarray | None = None) -> Lead:
+    filtered = detector.band_pass(values, fs) if filtered is None else filtered
     beats = detector.detect_beats(values, fs, filtered)
-    return Lead(values, filtered, beats, quality.assess(values, filtered, fs, beats))
+    return Lead(beats, quality.assess(values, filtered, fs, beats))
+
+
+def _around(signal: LeadSignal, poor: np.ndarray, fs: float) -> Lead:
+    """Another lead analysed around the runs of `poor` segments only: its beats there, and
+    its quality in those segments (0 elsewhere, where it is not looked at)."""
+    length = quality.segment_length(fs)
+    score, reason = np.zeros(len(poor)), [""] * len(poor)
+    parts = [np.empty(0, dtype=np.int64)]
+    for first, stop in _runs(poor):
+        lo, hi = max(0, first - CONTEXT_SEGMENTS), min(len(poor), stop + CONTEXT_SEGMENTS)
+        excerpt = _lead(_floats(signal[lo * length : hi * length]), fs)
+        score[first:stop] = excerpt.quality.score[first - lo : stop - lo]
+        reason[first:stop] = excerpt.quality.reason[first - lo : stop - lo]
+        parts.append(excerpt.beats + lo * length)
+    return Lead(np.concatenate(parts), SegmentQuality(length, score, reason))
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(first, stop) of each run of True, two runs as one where their context would overlap."""
+    edges = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
+    starts, stops = np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()
+    runs: list[tuple[int, int]] = []
+    for first, stop in zip(starts, stops, strict=True):
+        if runs and first - runs[-1][1] <= 2 * CONTEXT_SEGMENTS:
+            first = runs.pop()[0]
+        runs.append((first, stop))
+    return runs
 
 
 def _merge(
@@ -123,18 +169,18 @@ def _merge(
 
 
 def _findings(
-    preferred: Lead,
+    values: np.ndarray,
+    filtered: np.ndarray,
     fs: float,
-    n_samples: int,
     beats: np.ndarray,
     origin: np.ndarray,
     combined: SegmentQuality,
     chosen: np.ndarray,
 ) -> Findings:
-    unusable = _unusable_seconds(combined, fs, n_samples)
+    unusable = _unusable_seconds(combined, fs, len(values))
     segment = np.minimum(beats // combined.samples, max(len(combined.score) - 1, 0))
     poor = (origin != 0) | (combined.score[segment] < quality.GOOD) if len(beats) else origin != 0
-    codes = classes.classify(preferred.values, fs, beats, poor)
+    codes = classes.classify(values, fs, beats, poor, filtered)
     rates = heart_rate.monitor_rate(beats, fs, unusable_seconds=unusable)
     known = heart_rate.interval_known(beats, fs, unusable)
     intervals = np.diff(beats) / fs

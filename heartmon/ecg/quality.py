@@ -24,6 +24,7 @@ FLAT_MV = 0.02
 CLIP_WEIGHT = 10.0
 NOISE_RATIO = (2.0, 10.0)  # QRS-to-noise ratio scoring 0 and 1
 QRS_HALF_S = 0.08  # what counts as the QRS complex around a beat, either side
+BLOCK_SEGMENTS = 360  # segments assessed at a time: an hour
 GOOD = 0.5  # at or above, no reason is given
 UNUSABLE = 0.15
 FLAT, CLIPPING, NOISE = "flat line", "clipping", "noise"
@@ -56,17 +57,20 @@ def assess(
     values: np.ndarray, filtered: np.ndarray, fs: float, beats: np.ndarray
 ) -> SegmentQuality:
     """Quality of each segment of one lead (`filtered` is its QRS band-pass, `beats` what the
-    detector found in it)."""
+    detector found in it), an hour of segments at a time so memory stays bounded."""
     length = segment_length(fs)
     if len(values) == 0:
         return SegmentQuality(length, np.empty(0), [])
-    scores = np.stack(
-        [
-            _flat_scores(_segments(values, length), max(1, round(fs))),
-            _clip_scores(_segments(values, length)),
-            _noise_scores(filtered, fs, beats, length),
-        ]
-    )
+    qrs = float(np.median(np.abs(filtered[beats]))) if len(beats) else None
+    half = int(QRS_HALF_S * fs)
+    parts = []
+    for lo, hi in _blocks(len(values), length):
+        near = slice(*np.searchsorted(beats, [lo - half, hi + half]))
+        segments = _segments(values[lo:hi], length)
+        noise = _noise_scores(filtered[lo:hi], beats[near] - lo, qrs, half, length)
+        flat = _flat_scores(segments, max(1, round(fs)))
+        parts.append(np.stack([flat, _clip_scores(segments), noise]))
+    scores = np.concatenate(parts, axis=1)
     worst = scores.argmin(axis=0)
     score = np.round(scores.min(axis=0), 2)
     names = [FLAT, CLIPPING, NOISE]
@@ -76,9 +80,21 @@ def assess(
     return SegmentQuality(length, score, reason)
 
 
+def _blocks(count: int, length: int) -> list[tuple[int, int]]:
+    """Blocks of whole segments; a short last segment stays with the block before it, so its
+    mirrored completion (`_segments`) reads the same samples as it would in one piece."""
+    starts = list(range(0, count, length * BLOCK_SEGMENTS))
+    if len(starts) > 1 and count - starts[-1] < length:
+        starts.pop()
+    return list(zip(starts, [*starts[1:], count], strict=True))
+
+
 def _segments(values: np.ndarray, length: int) -> np.ndarray:
-    """(segments, length): a short last segment is completed by mirroring its own samples."""
+    """(segments, length): a short last segment is completed by mirroring its own samples
+    (whole segments are a view, not a copy)."""
     count = -(-len(values) // length)
+    if count * length == len(values):
+        return values.reshape(count, length)
     padded = np.pad(values, (0, count * length - len(values)), mode="symmetric")
     return padded.reshape(count, length)
 
@@ -102,24 +118,32 @@ def _plateau(segments: np.ndarray, extreme: np.ndarray) -> np.ndarray:
     return (at[:, 2:] & at[:, 1:-1] & at[:, :-2]).sum(axis=1)
 
 
-def _noise_scores(filtered: np.ndarray, fs: float, beats: np.ndarray, length: int) -> np.ndarray:
+def _noise_scores(
+    filtered: np.ndarray, beats: np.ndarray, qrs: float | None, half: int, length: int
+) -> np.ndarray:
+    """Per segment, the typical QRS amplitude `qrs` against the RMS outside the QRS windows
+    (`half` samples either side of each of `beats`)."""
     count = -(-len(filtered) // length)
-    if len(beats) == 0:
+    if qrs is None:
         return np.zeros(count)
-    qrs = float(np.median(np.abs(filtered[beats])))
-    outside = _outside_qrs(len(filtered), beats, int(QRS_HALF_S * fs))
-    power = np.square(filtered, dtype=np.float64) * outside
-    sums = np.add.reduceat(power, np.arange(0, len(filtered), length))
-    counts = np.add.reduceat(outside, np.arange(0, len(filtered), length))
+    inside = _inside_qrs(len(filtered), beats, half)
+    power = np.square(np.where(inside, np.float32(0), filtered))
+    starts = np.arange(0, len(filtered), length)
+    sums = np.add.reduceat(power, starts, dtype=np.float64)
+    lengths = np.diff(np.append(starts, len(filtered)))
+    counts = lengths - np.bincount(np.flatnonzero(inside) // length, minlength=count)
     rms = np.sqrt(sums / np.maximum(counts, 1))
     ratio = np.divide(qrs, rms, out=np.full(count, np.inf), where=rms > 0)
     low, high = NOISE_RATIO
     return np.clip((ratio - low) / (high - low), 0, 1)
 
 
-def _outside_qrs(length: int, beats: np.ndarray, half: int) -> np.ndarray:
-    """1 for samples outside every beat's QRS window, else 0 (int8)."""
-    edges = np.zeros(length + 1, dtype=np.int32)
-    np.add.at(edges, np.clip(beats - half, 0, length), 1)
-    np.add.at(edges, np.clip(beats + half + 1, 0, length), -1)
-    return (np.cumsum(edges[:-1]) == 0).astype(np.int8)
+def _inside_qrs(length: int, beats: np.ndarray, half: int) -> np.ndarray:
+    """True for the samples within `half` of a beat (beats may lie outside, their windows
+    reaching in): one pass per offset in the window, far cheaper than a cumulative sum over
+    every sample."""
+    inside = np.zeros(length, dtype=bool)
+    for offset in range(-half, half + 1):
+        at = beats + offset
+        inside[at[(at >= 0) & (at < length)]] = True
+    return inside

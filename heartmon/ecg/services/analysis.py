@@ -1,5 +1,6 @@
 """Analysing a stored recording (the service behind `tasks.process_recording`): claim it, analyse
-its leads (`findings.analyse`: lead II first, up to three), store the beats with their classes,
+its leads (`findings.analyse`: lead II first, up to three, the others read from storage only
+around lead II's poor segments), store the beats with their classes,
 the pauses and segment quality (`events`), the summary, and one derived heart-rate reading per
 second where the rate is known.
 
@@ -63,7 +64,8 @@ def analyse_recording(*, recording_id: uuid.UUID | str, actor: Actor) -> None:
     recording = Recording.objects.select_related("organization").get(pk=recording_id)
     try:
         leads = analysis_leads(recording.leads)
-        findings = analyse(read_leads(recording, leads), recording.sample_rate)
+        stored = [StoredLead(recording, lead) for lead in leads]
+        findings = analyse(stored, recording.sample_rate)
         write_beats(recording, findings.r_peaks, findings.classes)
         write_events(recording, events.document(findings, leads=leads))
         _finish(recording, findings, lead=recording.leads[leads[0]], actor=actor)
@@ -101,13 +103,36 @@ def _plain_name(name: object) -> str:
     return re.sub(r"^(ECG|LEAD)|[\s_\-.]", "", str(name).upper())
 
 
-def read_leads(recording: Recording, leads: list[int]) -> np.ndarray:
-    """(samples, len(leads)) in mV as float32, read a few minutes at a time."""
-    out = np.empty((recording.sample_count, len(leads)), dtype=np.float32)
+class StoredLead:
+    """One lead of a stored recording in mV (float32), read from storage when sliced: the
+    analysis reads the preferred lead whole and the others only where it needs them."""
+
+    def __init__(self, recording: Recording, lead: int) -> None:
+        self.recording = recording
+        self.lead = lead
+
+    def __len__(self) -> int:
+        return self.recording.sample_count
+
+    def __getitem__(self, index: slice, /) -> np.ndarray:
+        start, stop, step = index.indices(len(self))
+        if step != 1:
+            raise ValueError("A stored lead is read in contiguous slices.")
+        return read_leads(self.recording, [self.lead], start, stop)[:, 0]
+
+
+def read_leads(
+    recording: Recording, leads: list[int], start: int = 0, stop: int | None = None
+) -> np.ndarray:
+    """Samples [start, stop) (to the end when None) of `leads` as (samples, len(leads)) mV in
+    float32, read a few minutes at a time."""
+    stop = recording.sample_count if stop is None else min(stop, recording.sample_count)
+    out = np.empty((max(0, stop - start), len(leads)), dtype=np.float32)
     step = max(recording.chunk_samples, int(READ_SECONDS * recording.sample_rate))
-    for start in range(0, recording.sample_count, step):
-        block = read_samples(recording, start, start + step, leads=leads)
-        out[start : start + len(block)] = physical(recording, block, leads=leads)
+    for at in range(start, stop, step):
+        block = read_samples(recording, at, min(at + step, stop), leads=leads)
+        millivolts = physical(recording, block, leads=leads, dtype=np.float32)
+        out[at - start : at - start + len(block)] = millivolts
     return out
 
 
@@ -116,14 +141,10 @@ def heart_rate_rows(recording: Recording, findings: Findings) -> list[ReadingRow
     seconds; none where it is unknown."""
     seconds = np.flatnonzero(np.isfinite(findings.heart_rate))
     values = np.round(findings.heart_rate[seconds], 1)
+    device, patient, metric = recording.device_id, recording.patient_id, Metric.HEART_RATE.value
+    start = recording.start_time
     return [
-        ReadingRow(
-            recording.device_id,
-            recording.patient_id,
-            Metric.HEART_RATE.value,
-            value,
-            recording.start_time + timedelta(seconds=second),
-        )
+        ReadingRow(device, patient, metric, value, start + timedelta(seconds=second))
         for second, value in zip(seconds.tolist(), values.tolist(), strict=True)
     ]
 

@@ -3,7 +3,7 @@ is reported inside an unusable segment."""
 
 import numpy as np
 
-from heartmon.ecg.findings import analyse
+from heartmon.ecg.findings import LeadSignal, analyse
 from heartmon.ecg.quality import CLIPPING, FLAT, NOISE
 from heartmon.ecg.tests.records import PATHS, scored
 from heartmon.ecg.tests.test_detector import FS, regular_beats, synthetic_ecg
@@ -74,6 +74,44 @@ def test_the_second_lead_stands_in_where_the_first_is_flat() -> None:
     assert findings.segment_leads.tolist() == [0, 0, 1, 0, 0, 0]
     assert findings.quality.usable.all()
     assert len(findings.r_peaks) == len(beats)
+
+
+class Noted:
+    """A lead that notes the slices the analysis reads of it, as a stored lead is read."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.values = values
+        self.read: list[tuple[int, int]] = []
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, index: slice, /) -> np.ndarray:
+        self.read.append((index.start, index.stop))
+        return self.values[index]
+
+
+def test_another_lead_is_read_only_around_the_first_ones_poor_segments() -> None:
+    beats, lead = clean()
+    first = lead.copy()
+    first[segment(3)] = 0.0
+    second = Noted(lead)
+    leads: list[LeadSignal] = [first, second]
+
+    findings = analyse(leads, FS)
+
+    assert second.read == [(segment(2).start, segment(4).stop)]  # with a segment either side
+    assert findings.segment_leads.tolist() == [0, 0, 0, 1, 0, 0]
+    assert len(findings.r_peaks) == len(beats)
+
+
+def test_another_lead_is_not_read_where_the_first_is_good() -> None:
+    second = Noted(clean()[1])
+    leads: list[LeadSignal] = [clean()[1], second]
+
+    analyse(leads, FS)
+
+    assert second.read == []
 
 
 def test_the_shared_records_have_no_unusable_segment() -> None:

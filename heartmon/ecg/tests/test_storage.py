@@ -65,6 +65,22 @@ def test_blocks_come_chunk_by_chunk():
     np.testing.assert_array_equal(np.concatenate(blocks), samples[500:2500])
 
 
+def test_a_chunk_gives_any_lead_decompressing_only_as_far_as_it():
+    samples = np.arange(4 * 500, dtype=np.int16).reshape(500, 4)
+    data = storage.encode_chunk(samples)
+
+    for lead in range(4):
+        decoded = storage.decode_chunk(data, lead_count=4, length=500, leads=[lead])
+        np.testing.assert_array_equal(decoded[:, 0], samples[:, lead])
+
+
+def test_a_chunk_of_another_size_than_stated_is_refused():
+    data = storage.encode_chunk(np.zeros((500, 4), dtype=np.int16))
+
+    with pytest.raises(OSError, match="expected 2400"):
+        storage.decode_chunk(data, lead_count=4, length=600, leads=[0])
+
+
 def test_physical_values_are_millivolts():
     recording = _stored(signals.mitdb(1), chunk_samples=360)
 
