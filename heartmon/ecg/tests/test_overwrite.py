@@ -93,7 +93,7 @@ def test_the_old_recording_is_readable_until_the_new_one_is_stored(upload, recor
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_overwrites_leave_one_recording_and_its_files_only(
-    settings, alice, device, tmp_path
+    settings, alice, monitored, tmp_path
 ):
     """Two replacements at once: each either replaces or gets a 409; either way one recording
     remains and only its files."""
@@ -107,14 +107,14 @@ def test_concurrent_overwrites_leave_one_recording_and_its_files_only(
         pytest.skip("SQLite serializes writers: no race to observe")
     first = client_for(alice).post(
         "/api/v1/ecg/recordings/",
-        signals.upload_fields(device=device, seconds=5),
+        signals.upload_fields(device=monitored, seconds=5),
         format="multipart",
     )
     assert first.status_code == 201
 
     def replace(seconds: int) -> int:
         try:
-            body = signals.upload_fields(device=device, seconds=seconds, overwrite="true")
+            body = signals.upload_fields(device=monitored, seconds=seconds, overwrite="true")
             return (
                 client_for(alice)
                 .post("/api/v1/ecg/recordings/", body, format="multipart")
