@@ -97,7 +97,7 @@ def upload_recording(*, facts: RecordingFacts, upload: Upload, actor: Actor) -> 
     recording_id = uuid.uuid4()
     prefix = storage.prefix_for(organization_id=device.organization_id, recording_id=recording_id)
     try:
-        with open_signal(facts.format, upload) as signal:
+        with open_signal(facts.format, upload, max_leads=device.lead_count) as signal:
             recording = _store(signal, facts=facts, upload=upload, prefix=prefix)
         recording.id = recording_id
         recording.patient = patient
@@ -115,11 +115,6 @@ def _live(organization_id: Any, data_id: str) -> QuerySet[Recording]:
 
 def _store(signal: Signal, *, facts: RecordingFacts, upload: Upload, prefix: str) -> Recording:
     device = facts.device
-    if len(signal.leads) > device.lead_count:
-        raise FormatError(
-            f"The file has {len(signal.leads)} leads; device {device.serial_number} records "
-            f"{device.lead_count}."
-        )
     chunk_samples = storage.chunk_samples_for(signal.sample_rate)
     count = storage.write_chunks(prefix=prefix, blocks=signal.blocks, chunk_samples=chunk_samples)
     if count == 0:
