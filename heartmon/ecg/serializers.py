@@ -128,7 +128,8 @@ class RecordingUploadSerializer(serializers.Serializer[None]):
     patient = VisibleIdField(
         queryset=Patient.objects.all(),
         required=False,
-        help_text="Default: the patient the device was assigned to at start_time, else now.",
+        help_text="Default: the patient the device was assigned to at start_time, else now. "
+        "A device may name only that patient.",
     )
     start_time = MeasuredTimeField()
     end_time = MeasuredTimeField(
