@@ -8,7 +8,8 @@ point it at data you keep), printed as a table:
 3. reference 004's naive DRF serializer (many=True, saved row by row);
 4. 5-minute buckets of one device-day at 1 Hz and of 10 devices over a week, on a table of at
    least 10 million readings (medians of repeated runs);
-5. the ECG figures of `bench.ecg`.
+5. the ECG figures of `bench.ecg`;
+6. the time to refuse ECG uploads built to exhaust a worker (`bench.refusals`).
 """
 
 import argparse
@@ -56,6 +57,7 @@ def main() -> None:
             aggregation_figures(report, total=arguments.table_readings, runs=arguments.runs)
             if arguments.ecg_hours:
                 report.rows += measured("5. ECG", partial(ecg_figures, arguments.ecg_hours))
+            report.rows += measured("6. Refusals", refusal_figures)
     finally:  # what was measured, even when a later figure failed
         print(f"\nheartmon bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, ", end="")
         print(f"{os.cpu_count()} cores, {time.monotonic() - began:.0f} s\n")
@@ -194,14 +196,28 @@ def aggregation_figures(report: Report, *, total: int, runs: int) -> None:
 
 
 def ecg_figures(hours: float) -> list[Row]:
-    """bench.ecg goes through Django's test client, which needs the test environment."""
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
     from bench import ecg
+
+    return in_test_environment(partial(ecg.run, hours=hours))
+
+
+def refusal_figures() -> list[Row]:
+    from bench import refusals
+
+    return [
+        (f"6. {figure}", value, target)
+        for figure, value, target in in_test_environment(refusals.run)
+    ]
+
+
+def in_test_environment(run: Callable[[], T]) -> T:
+    """bench.ecg and bench.refusals go through Django's test client, which needs the test
+    environment."""
+    from django.test.utils import setup_test_environment, teardown_test_environment
 
     setup_test_environment()
     try:
-        return ecg.run(hours=hours)
+        return run()
     finally:
         teardown_test_environment()
 
