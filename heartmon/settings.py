@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "heartmon.core",
     "heartmon.accounts",
     "heartmon.audit",
+    "heartmon.outbox",
     "heartmon.clinic",
     "heartmon.devices",
     "heartmon.telemetry",
@@ -133,10 +134,27 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery beat (`celery -A heartmon beat`) retries the outbox's due messages.
+CELERY_BEAT_SCHEDULE = {
+    "deliver-outbox": {"task": "heartmon.outbox.tasks.deliver_due_messages", "schedule": 30.0}
+}
 
 # E-mail: console by default, SMTP via EMAIL_URL (smtp://user:password@host:port, smtp+tls://...).
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="heartmon <noreply@localhost>")
+EMAIL_TIMEOUT = 30
+
+# The outbox (e-mails and webhooks): a failed message is retried after 30 s, 1 min, 2 min...
+# (at most an hour apart) until OUTBOX_RETRY_HOURS after it was written, then marked failed. A
+# worker's claim on a message lasts OUTBOX_LEASE seconds, longer than any one send.
+OUTBOX_RETRY_HOURS = env.int("OUTBOX_RETRY_HOURS", default=24)
+OUTBOX_BACKOFF_BASE = 30
+OUTBOX_BACKOFF_MAX = 3600
+OUTBOX_LEASE = 300
+WEBHOOK_TIMEOUT = 10
+# Webhook URLs that resolve to loopback, private or link-local addresses are refused unless this
+# is set (a receiver on the server's own network, or tests).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
