@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
 from heartmon.core.actor import Actor
 from heartmon.core.errors import organization_id_of
@@ -76,7 +77,8 @@ def create_webhook(*, fields: dict[str, Any], actor: Actor) -> Webhook:
     webhook = Webhook.objects.create(
         organization_id=organization_id, **{name: fields[name] for name in fields}
     )
-    record_event("webhook.created", actor=actor, target=webhook, details={"url": webhook.url})
+    details = {"url": webhook.url}
+    record_event(AuditAction.WEBHOOK_CREATED, actor=actor, target=webhook, details=details)
     return webhook
 
 
@@ -86,15 +88,15 @@ def update_webhook(*, webhook: Webhook, changes: dict[str, Any], actor: Actor) -
         if name in changes:
             setattr(webhook, name, changes[name])
     webhook.save()
-    changed = sorted(name for name in changes if name in WEBHOOK_FIELDS)
-    record_event("webhook.updated", actor=actor, target=webhook, details={"fields": changed})
+    details = {"fields": sorted(name for name in changes if name in WEBHOOK_FIELDS)}
+    record_event(AuditAction.WEBHOOK_UPDATED, actor=actor, target=webhook, details=details)
     return webhook
 
 
 @transaction.atomic
 def delete_webhook(*, webhook: Webhook, actor: Actor) -> None:
     record_event(
-        "webhook.deleted",
+        AuditAction.WEBHOOK_DELETED,
         actor=actor,
         target=webhook,
         organization_id=webhook.organization_id,

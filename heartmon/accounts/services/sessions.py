@@ -1,5 +1,6 @@
 """Signing in and out: credentials (+ TOTP when enabled), lockout, JWT pairs, revocation."""
 
+import math
 from typing import Protocol
 
 from django.conf import settings
@@ -27,13 +28,14 @@ class AccountLockedError(DomainError):
     code = "account_locked"
     title = "Account locked"
 
-    def __init__(self) -> None:
-        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    def __init__(self, seconds_left: int) -> None:
+        minutes = math.ceil(seconds_left / 60)
         super().__init__(
-            f"Too many failed sign-ins: this account is locked for {minutes} minutes. "
-            "Try again later or reset the password."
+            f"Too many failed sign-ins from this address: this account is locked here for "
+            f"{minutes} more minute{'s' if minutes != 1 else ''}. Try again later, reset the "
+            "password, or ask an admin to unlock it."
         )
-        self.retry_after = int(settings.AXES_COOLOFF_TIME.total_seconds())
+        self.retry_after = seconds_left
 
 
 class TwoFactorRequiredError(LoginFailedError):
@@ -58,15 +60,17 @@ class SignInGate(Protocol):
     @property
     def locked(self) -> bool: ...
 
+    def seconds_left(self, email: str) -> int: ...
+
     def count_failure(self, email: str) -> None: ...
 
     def forgive(self, user: User) -> None: ...
 
 
-def _locked(actor: Actor, email: str) -> AccountLockedError:
+def _locked(gate: SignInGate, actor: Actor, email: str) -> AccountLockedError:
     known = User.objects.filter(email=email).first()
     record_event(AuditAction.ACCOUNT_LOCKED, actor=actor.identified_as(known), target=known)
-    return AccountLockedError()
+    return AccountLockedError(gate.seconds_left(email))
 
 
 def _fail(gate: SignInGate, actor: Actor, user: User, error: LoginFailedError) -> DomainError:
@@ -75,7 +79,7 @@ def _fail(gate: SignInGate, actor: Actor, user: User, error: LoginFailedError) -
     gate.count_failure(user.email)
     by = actor.identified_as(user)
     record_event(AuditAction.LOGIN_FAILED, actor=by, target=user, details={"reason": error.code})
-    return _locked(actor, user.email) if gate.locked else error
+    return _locked(gate, actor, user.email) if gate.locked else error
 
 
 def log_in(
@@ -85,7 +89,7 @@ def log_in(
     email = email.strip().lower()
     user = gate.authenticate(email, password)
     if gate.locked:
-        raise _locked(actor, email)
+        raise _locked(gate, actor, email)
     if user is None:  # the gate has counted the failure
         known = User.objects.filter(email=email).first()
         record_event(
