@@ -220,7 +220,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login_ip": env.str("THROTTLE_LOGIN_IP", default="30/min"),
         "login_account": env.str("THROTTLE_LOGIN_ACCOUNT", default="10/min"),
+        "token_refresh": env.str("THROTTLE_TOKEN_REFRESH", default="10/min"),
+        "token_refresh_ip": env.str("THROTTLE_TOKEN_REFRESH_IP", default="600/min"),
         "anonymous_mail": env.str("THROTTLE_ANONYMOUS_MAIL", default="10/hour"),
+        "mail_address": env.str("THROTTLE_MAIL_ADDRESS", default="5/hour"),
         "one_time_code": env.str("THROTTLE_ONE_TIME_CODE", default="30/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -74,6 +74,15 @@ class NotFound(DomainError):
     title = "Not found"
 
 
+class ServiceUnavailable(DomainError):
+    """A service heartmon depends on (the database, the cache) cannot be reached: retry."""
+
+    status = 503
+    code = "service_unavailable"
+    title = "Service unavailable"
+    retry_after = 30
+
+
 class NoOrganization(Conflict):
     """A person without an organization (a superuser) cannot create an organization's data
     through the API: there is no organization to put it in."""

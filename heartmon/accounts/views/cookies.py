@@ -23,7 +23,7 @@ from heartmon.accounts import serializers as s
 from heartmon.accounts.authentication import enforce_csrf
 from heartmon.accounts.lockout import AxesGate
 from heartmon.accounts.services import sessions
-from heartmon.accounts.throttles import PER_IP, LoginAccountThrottle
+from heartmon.accounts.throttles import PER_IP, LoginAccountThrottle, RefreshTokenThrottle
 from heartmon.accounts.views.auth import AnonymousView
 from heartmon.core.actor import actor_of
 from heartmon.core.errors import InvalidInput
@@ -89,6 +89,8 @@ class CookieLoginView(AnonymousView):
 class CookieRefreshView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
+    throttle_classes = [PER_IP, RefreshTokenThrottle]
+    throttle_scope = "token_refresh_ip"
 
     def get_authenticate_header(self, request: Request) -> str:
         """A missing or dead refresh cookie is a 401 (DRF makes it 403 without this header)."""
