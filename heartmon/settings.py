@@ -202,7 +202,7 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="heartmon")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "heartmon.accounts.authentication.BearerJWTAuthentication",
         "heartmon.accounts.authentication.CookieJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -239,6 +239,7 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": True,
     "SIGNING_KEY": SECRET_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    "TOKEN_REFRESH_SERIALIZER": "heartmon.accounts.jwt.EpochRefreshSerializer",
 }
 # Browser cookie mode: HttpOnly JWT cookies, Secure unless DEBUG, SameSite=Lax, CSRF on unsafe
 # methods.

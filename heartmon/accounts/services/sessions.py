@@ -10,6 +10,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from heartmon.accounts.jwt import EpochRefreshToken
 from heartmon.accounts.models import User
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
@@ -128,7 +129,7 @@ def _check_second_factor(user: User, otp: str | None, *, gate: SignInGate, actor
 
 
 def issue_tokens(user: User) -> dict[str, str]:
-    refresh = RefreshToken.for_user(user)
+    refresh = EpochRefreshToken.for_user(user)
     if settings.SIMPLE_JWT["UPDATE_LAST_LOGIN"]:
         User.objects.filter(pk=user.pk).update(last_login=refresh.current_time)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
