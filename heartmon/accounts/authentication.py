@@ -37,7 +37,7 @@ def enforce_csrf(request: Request) -> None:
 
 class BearerJWTAuthentication(JWTAuthentication):
     def get_user(self, validated_token: Any) -> Any:
-        user = super().get_user(validated_token)
+        user = cast(User, super().get_user(validated_token))
         check_epoch(validated_token, user)
         return user
 

@@ -23,7 +23,7 @@ class _EpochStamp(Token):
         return token
 
 
-class EpochRefreshToken(RefreshToken, _EpochStamp):
+class EpochRefreshToken(RefreshToken, _EpochStamp):  # type: ignore[misc]
     """A refresh token (and the access tokens made from it) stamped with the user's epoch. The
     stamp sits below the blacklist in the method order, so the outstanding token recorded at
     issue is the stamped one."""
