@@ -7,6 +7,7 @@ from heartmon.core.health import healthz, readyz
 api_v1 = [
     path("", include("heartmon.accounts.urls")),
     path("", include("heartmon.audit.urls")),
+    path("", include("heartmon.outbox.urls")),
     path("", include("heartmon.clinic.urls")),
     path("", include("heartmon.devices.urls")),
     path("", include("heartmon.telemetry.urls")),
