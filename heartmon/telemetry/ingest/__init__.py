@@ -19,6 +19,7 @@ from heartmon.core.actor import Actor
 from heartmon.core.errors import InvalidInput
 from heartmon.core.time import latest_measurement
 from heartmon.devices.models import Device
+from heartmon.metrics.registry import record_batch
 from heartmon.telemetry.ingest.columns import clean_device_rows
 from heartmon.telemetry.ingest.items import rows_item_by_item
 from heartmon.telemetry.ingest.parsing import MAX_BYTES_PER_ITEM, parse_batch
@@ -61,6 +62,8 @@ def ingest_batch(
     rows = clean_device_rows(items, sender=sender, latest=latest) if sender is not None else None
     if rows is None:
         rows, result.rejected = rows_item_by_item(items, sender=sender, actor=actor, latest=latest)
+    sender_kind = "device" if sender is not None else "person"
+    record_batch(sender=sender_kind, items=len(items), rejected=len(result.rejected))
     if atomic and result.rejected:
         raise InvalidInput(
             f"{len(result.rejected)} of {len(items)} readings are invalid; nothing was stored.",
