@@ -1,3 +1,5 @@
+import os
+
 from django.apps import AppConfig
 
 
@@ -7,3 +9,9 @@ class MetricsConfig(AppConfig):
 
     def ready(self) -> None:
         from heartmon.metrics import tasks  # noqa: F401  (connects the Celery signal handlers)
+
+        # Under several processes each writes its samples here; a missing folder would make
+        # every recorded metric raise.
+        folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        if folder:
+            os.makedirs(folder, exist_ok=True)
