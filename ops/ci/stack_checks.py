@@ -88,12 +88,12 @@ class Probe:
         return not self.failures and max(self.times) <= LIMIT_SECONDS
 
 
-def slow_clients(base: str, port: int, key: str, rounds: int = 20) -> Probe:
+def slow_clients(base: str, port: int, key: str, *, rounds: int = 20, timeout: float = 5) -> Probe:
     probe = Probe(base, key)
     held = hold_bad_clients(port)
     try:
         for _ in range(rounds):
-            probe.once()
+            probe.once(timeout)
             time.sleep(0.1)
     finally:
         for conn in held:
@@ -158,6 +158,10 @@ def run(*, work: Path, env: dict[str, str], ports: dict[str, int], ingest_passwo
         print(f"  through nginx, {IDLE} idle and {HALF_SENT} half-sent connections held:")
         print(f"    {probe.summary()}")
         results["slow clients"] = probe.passed
+        web = f"http://127.0.0.1:{ports['web']}"
+        probe = slow_clients(web, ports["web"], world.monitors[0].key, rounds=5, timeout=2)
+        print("  for comparison, the same clients straight at granian (no proxy):")
+        print(f"    {probe.summary()}")
         probe = mixed_load(proxy, world)
         print(f"  through nginx, while signing in:\n    {probe.summary()}")
         results["sign-ins"] = probe.passed
