@@ -59,7 +59,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_prometheus",
     "heartmon.core",
+    "heartmon.metrics",
     "heartmon.accounts",
     "heartmon.audit",
     "heartmon.outbox",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "heartmon.core.middleware.RequestIdMiddleware",
     "heartmon.core.errors.ProblemDetailsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -82,6 +85,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "heartmon.urls"
@@ -162,7 +166,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "heartmon.accounts.hashers.Argon2Hasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
@@ -227,8 +231,9 @@ REST_FRAMEWORK = {
         "one_time_code": env.str("THROTTLE_ONE_TIME_CODE", default="30/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    # Throttles key on REMOTE_ADDR; a spoofed X-Forwarded-For must not buy fresh limits.
-    "NUM_PROXIES": 0,
+    # Throttles key on the client's address: REMOTE_ADDR, or behind NUM_PROXIES proxies the
+    # X-Forwarded-For entry the nearest proxy appended (what a client writes there is ignored).
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 
 SIMPLE_JWT = {
@@ -319,6 +324,10 @@ MQTT_URL = env.str("MQTT_URL", default="")
 # ECG uploads larger than this are refused (413).
 ECG_MAX_UPLOAD_MB = env.int("ECG_MAX_UPLOAD_MB", default=200)
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Prometheus: /metrics answers a scraper that sends this bearer token; unset, it is not served.
+# Under several processes set PROMETHEUS_MULTIPROC_DIR (`heartmon serve` does).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -27,6 +27,7 @@ from heartmon.ecg import storage
 from heartmon.ecg.formats import FormatError, Signal, Upload, open_signal
 from heartmon.ecg.models import Recording
 from heartmon.ecg.tasks import process_recording
+from heartmon.metrics.registry import ECG_UPLOADS
 
 END_TIME_TOLERANCE = timedelta(seconds=1)  # devices often state whole seconds
 FUTURE_LEEWAY = timedelta(minutes=5)
@@ -103,10 +104,12 @@ def upload_recording(*, facts: RecordingFacts, upload: Upload, actor: Actor) -> 
         recording.patient = patient
         recording.organization = device.organization
         recording.uploaded_by_id = actor.user_id  # None for a device uploading with its key
-        return _swap_in(recording, overwrite=facts.overwrite, actor=actor)
+        stored = _swap_in(recording, overwrite=facts.overwrite, actor=actor)
     except BaseException:
         storage.delete_files(prefix)
         raise
+    ECG_UPLOADS.labels(facts.format).inc()
+    return stored
 
 
 def _live(organization_id: Any, data_id: str) -> QuerySet[Recording]:

@@ -24,6 +24,7 @@ from heartmon.core.actor import Actor
 from heartmon.core.errors import InvalidInput
 from heartmon.core.time import latest_measurement
 from heartmon.devices.models import Device
+from heartmon.metrics.registry import record_batch
 from heartmon.telemetry.ingest.columns import clean_device_rows
 from heartmon.telemetry.ingest.isolation import store_isolating
 from heartmon.telemetry.ingest.items import rows_item_by_item
@@ -70,6 +71,8 @@ def ingest_batch(
     rows = clean_device_rows(items, sender=sender, latest=latest) if sender is not None else None
     if rows is None:
         rows, result.rejected = rows_item_by_item(items, sender=sender, actor=actor, latest=latest)
+    sender_kind = "device" if sender is not None else "person"
+    record_batch(sender=sender_kind, items=len(items), rejected=len(result.rejected))
     if atomic and result.rejected:
         raise _refused_batch(result.rejected, len(items))
     if sender is None:
