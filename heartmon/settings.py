@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "heartmon.telemetry",
     "heartmon.ecg",
     "heartmon.simulator",
+    "heartmon.fhir",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +134,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# FHIR Bulk Data exports: files are kept this long after the export finished, and split into
+# files of at most this many resources.
+FHIR_EXPORT_TTL = timedelta(hours=env.int("FHIR_EXPORT_TTL_HOURS", default=24))
+FHIR_EXPORT_FILE_RESOURCES = env.int("FHIR_EXPORT_FILE_RESOURCES", default=100_000)
 
 # E-mail: console by default, SMTP via EMAIL_URL (smtp://user:password@host:port, smtp+tls://...).
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
