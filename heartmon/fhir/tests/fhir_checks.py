@@ -5,7 +5,8 @@ vital-signs profile meets the profile's invariants, run with a FHIRPath engine."
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
-from fhirpathpy import evaluate
+from fhirpathpy import evaluate as evaluate_any
+from fhirpathpy.models import models
 
 from heartmon.fhir.outcomes import FHIR_JSON
 
@@ -32,6 +33,11 @@ PROFILE_CODES = {
     "resprate": ("9279-1", "/min"),
     "bodytemp": ("8310-5", "Cel"),
 }
+
+
+def evaluate(resource: dict[str, Any], path: str) -> list[Any]:
+    """A FHIRPath expression on the resource, choice types (value[x]) resolved as R4 has them."""
+    return list(evaluate_any(resource, path, {}, models["r4"]))
 
 
 def valid(resource: dict[str, Any]) -> dict[str, Any]:
