@@ -105,8 +105,7 @@ def test_a_search_without_code_merges_readings_and_segments_by_date(as_dana, rec
     body = fhir_json(as_dana.get(URL, {"_count": 1000}))
 
     times = [
-        entry["resource"].get("effectiveDateTime")
-        or entry["resource"]["effectivePeriod"]["start"]
+        entry["resource"].get("effectiveDateTime") or entry["resource"]["effectivePeriod"]["start"]
         for entry in body["entry"]
     ]
     assert times == sorted(times)
