@@ -58,7 +58,7 @@ def test_an_export_runs_to_a_manifest_of_ndjson_files(as_dana, kick_off, reading
     assert manifest["requiresAccessToken"] is True
     assert manifest["request"].endswith("/fhir/R4/$export")
     assert "Expires" in response
-    by_type = {}
+    by_type: dict[str, list[dict]] = {}
     for output in manifest["output"]:
         resources = lines(as_dana, output["url"])
         assert len(resources) == output["count"] <= 3
@@ -150,8 +150,10 @@ def test_files_expire_after_24_hours(as_dana, kick_off, readings):
     status = status_path(kick_off(as_dana))
     manifest = as_dana.get(status).json()
     job = ExportJob.objects.get()
+    assert job.finished_at is not None
+    assert job.expires_at == job.finished_at + timedelta(hours=24)
 
-    with time_machine.travel(job.finished_at + timedelta(hours=24, seconds=1)):
+    with time_machine.travel(job.expires_at + timedelta(seconds=1)):
         assert_outcome(as_dana.get(status), 404)
         assert as_dana.get(manifest["output"][0]["url"]).status_code == 404
         assert purge_expired() == 1

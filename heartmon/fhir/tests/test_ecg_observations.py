@@ -86,9 +86,7 @@ def test_a_date_selects_the_segments_that_start_in_it(as_dana, recording):
 
 def test_a_derived_heart_rate_names_its_segment(as_dana, recording):
     analyse_recording(recording_id=recording.pk, actor=Actor.of_system("test"))
-    derived = Reading.objects.filter(source=Source.ECG).order_by("recorded_at")
-    assert derived.exists()
-    reading = derived.last()
+    reading = Reading.objects.filter(source=Source.ECG).latest("recorded_at")
 
     body = fhir_json(as_dana.get(f"{URL}/reading-{reading.pk}"))
 

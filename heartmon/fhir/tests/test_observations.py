@@ -101,7 +101,7 @@ def test_a_date_means_that_whole_day(as_dana, vitals):
 
 
 def test_pages_follow_next_links_newest_first(as_dana, vitals):
-    url = f"{URL}?code=8867-4&_sort=-date&_count=2"
+    url: str | None = f"{URL}?code=8867-4&_sort=-date&_count=2"
     seen = []
     while url:
         body = fhir_json(as_dana.get(url))
