@@ -15,12 +15,12 @@ from django.db.models import QuerySet
 
 from heartmon.core.actor import Actor
 from heartmon.ecg.selectors import recordings_for
+from heartmon.fhir.columns import InstantText, UuidText, instant
 from heartmon.fhir.query import Query, Token
 from heartmon.fhir.resources.base import (
     UCUM,
     Entry,
     Resource,
-    iso,
     key_time,
     keyset,
     ordered,
@@ -32,8 +32,14 @@ from heartmon.telemetry.models import Metric, Reading, Source
 LOINC = "http://loinc.org"
 PROFILE_BASE = "http://hl7.org/fhir/StructureDefinition/"
 ID_PREFIX = "reading-"
-FIELDS = ("id", "device_id", "patient_id", "metric", "value", "recorded_at", "received_at")
-FIELDS_WITH_SOURCE = (*FIELDS, "source")
+# A reading's columns, ids and times as text (see heartmon.fhir.columns).
+COLUMNS = {
+    "fhir_device": UuidText("device_id"),
+    "fhir_patient": UuidText("patient_id"),
+    "fhir_recorded": InstantText("recorded_at"),
+    "fhir_received": InstantText("received_at"),
+}
+FIELDS = ("id", *list(COLUMNS)[:2], "metric", "value", *list(COLUMNS)[2:], "source")
 VITAL_SIGNS = [
     {
         "coding": [
@@ -93,19 +99,20 @@ class EcgOrigins:
     """The recordings ECG-derived readings came from, by device and start time."""
 
     def __init__(self, recordings: QuerySet[Any]) -> None:
-        self.by_device: dict[uuid.UUID, list[tuple[datetime, datetime, uuid.UUID, float]]]
+        self.by_device: dict[str, list[tuple[datetime, datetime, uuid.UUID, float]]]
         self.by_device = defaultdict(list)
         fields = ("start_time", "end_time", "id", "sample_rate")
         for device_id, *row in recordings.order_by("device_id", "start_time").values_list(
             "device_id", *fields
         ):
-            self.by_device[device_id].append(tuple(row))
+            self.by_device[str(device_id)].append(tuple(row))
         self.starts = {device: [row[0] for row in rows] for device, rows in self.by_device.items()}
 
-    def segment(self, device_id: uuid.UUID, moment: datetime) -> str | None:
+    def segment(self, device_id: str, recorded: str) -> str | None:
         rows = self.by_device.get(device_id)
         if not rows:
             return None
+        moment = datetime.fromisoformat(recorded)
         at = bisect.bisect_right(self.starts[device_id], moment) - 1
         if at < 0 or moment >= rows[at][1]:
             return None
@@ -114,16 +121,16 @@ class EcgOrigins:
 
 
 def observation(row: tuple[Any, ...], origins: EcgOrigins | None) -> Resource:
-    """The Observation of one reading, from its FIELDS (and source)."""
-    pk, device_id, patient_id, metric, value, recorded_at, received_at = row[:7]
+    """The Observation of one reading, from its FIELDS."""
+    pk, device_id, patient_id, metric, value, recorded, received, source = row
     code, profiles, unit = _SHARED.get(metric, (GENERIC_CODE, None, None))
     resource: Resource = {
         "resourceType": "Observation",
         "id": f"{ID_PREFIX}{pk}",
-        "meta": {"lastUpdated": iso(received_at)},
+        "meta": {"lastUpdated": instant(received)},
         "status": "final",
         "code": code,
-        "effectiveDateTime": iso(recorded_at),
+        "effectiveDateTime": instant(recorded),
         "valueQuantity": {"value": value},
         "device": {"reference": f"Device/{device_id}"},
     }
@@ -134,8 +141,8 @@ def observation(row: tuple[Any, ...], origins: EcgOrigins | None) -> Resource:
         resource["subject"] = {"reference": f"Patient/{patient_id}"}
         if profiles is not None:
             resource["meta"]["profile"] = profiles
-    if len(row) > 7 and row[7] == Source.ECG:
-        _mark_derived(resource, origins.segment(device_id, recorded_at) if origins else None)
+    if source == Source.ECG:
+        _mark_derived(resource, origins.segment(device_id, recorded) if origins else None)
     return resource
 
 
@@ -152,7 +159,7 @@ class Readings:
         return True  # the Observation type's role is the readings'
 
     def matching(self, actor: Actor, query: Query) -> QuerySet[Reading]:
-        rows = Reading.objects.visible_to(actor)
+        rows = _readings(actor)
         ids = plain_ids(query, ID_PREFIX)
         if ids is not None:
             rows = rows.filter(pk__in=[int(pk) for pk in ids if pk.isdigit() and len(pk) < 19])
@@ -171,37 +178,26 @@ class Readings:
             keyset("recorded_at", after, descending=query.descending)
         )
         page = list(
-            ordered(rows, "recorded_at", descending=query.descending).values_list(
-                *FIELDS_WITH_SOURCE
-            )[:count]
+            ordered(rows, "recorded_at", descending=query.descending).values_list(*FIELDS)[:count]
         )
         return self._entries(actor, page)
 
     def _entries(self, actor: Actor, page: list[tuple[Any, ...]]) -> list[Entry]:
         derived = {row[1] for row in page if row[7] == Source.ECG}
         origins = EcgOrigins(recordings_for(actor).filter(device_id__in=derived))
-        return [
-            Entry(
-                sort=(row[5],),
-                key=[key_time(row[5]), row[0]],
-                patient_id=row[2],
-                make=lambda row=row: observation(row, origins),  # type: ignore[misc]
-            )
-            for row in page
-        ]
+        return [_entry(row, origins) for row in page]
 
     def read(self, actor: Actor, fhir_id: str) -> Entry | None:
         pk = fhir_id.removeprefix(ID_PREFIX)
         if not fhir_id.startswith(ID_PREFIX) or not pk.isdigit() or len(pk) > 18:
             return None
-        rows = Reading.objects.visible_to(actor).filter(pk=int(pk))
-        page = list(rows.values_list(*FIELDS_WITH_SOURCE))
+        page = list(_readings(actor).filter(pk=int(pk)).values_list(*FIELDS))
         return self._entries(actor, page)[0] if page else None
 
     def export(
         self, actor: Actor, *, patient_ids: QuerySet[Any] | None, since: datetime | None
     ) -> Iterator[tuple[Resource, uuid.UUID | None]]:
-        rows = Reading.objects.visible_to(actor)
+        rows = _readings(actor)
         recordings = recordings_for(actor)
         if patient_ids is not None:
             rows = rows.filter(patient_id__in=patient_ids)
@@ -210,5 +206,19 @@ class Readings:
             rows = rows.filter(received_at__gt=since)
         origins = EcgOrigins(recordings)
         # A few thousand rows at a time: a server-side cursor on PostgreSQL.
-        for row in rows.order_by().values_list(*FIELDS_WITH_SOURCE).iterator(chunk_size=5000):
+        for row in rows.order_by().values_list(*FIELDS).iterator(chunk_size=5000):
             yield observation(row, origins), row[2]
+
+
+def _entry(row: tuple[Any, ...], origins: EcgOrigins) -> Entry:
+    moment = datetime.fromisoformat(row[5])
+    return Entry(
+        sort=(moment,),
+        key=[key_time(moment), row[0]],
+        patient_id=row[2],
+        make=lambda: observation(row, origins),
+    )
+
+
+def _readings(actor: Actor) -> QuerySet[Reading]:
+    return Reading.objects.visible_to(actor).annotate(**COLUMNS)
