@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from heartmon.fhir import export_views, views
 
@@ -16,4 +16,5 @@ urlpatterns = [
     ),
     path("<str:resource_type>", views.SearchView.as_view(), name="fhir-search"),
     path("<str:resource_type>/<str:fhir_id>", views.ReadView.as_view(), name="fhir-read"),
+    re_path(r"^(?P<path>.*)$", views.UnknownView.as_view(), name="fhir-unknown"),
 ]

@@ -104,6 +104,13 @@ class ReadView(FhirView):
         raise FhirError(404, "not-found", f"No {resource_type}/{fhir_id[:64]} here.")
 
 
+class UnknownView(FhirView):
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request, path: str) -> Response:
+        raise FhirError(404, "not-found", "No FHIR interaction at this address.")
+
+
 def readable_type(actor: Actor, name: str) -> FhirType:
     fhir_type = TYPES.get(name)
     if fhir_type is None:

@@ -11,7 +11,7 @@ from heartmon.clinic.selectors import patients_for
 from heartmon.core.actor import Actor
 from heartmon.core.roles import may
 from heartmon.fhir.query import Query
-from heartmon.fhir.resources.base import FhirType, ModelSource, Resource, iso
+from heartmon.fhir.resources.base import FhirType, ModelSource, Resource, iso, uuids
 
 
 def identifier_system(organization_id: object) -> str:
@@ -35,8 +35,7 @@ class Patients(ModelSource):
             return rows
         rows = rows.filter(patient_number=token.code)
         if token.system is not None:
-            organization = token.system.removeprefix("urn:uuid:")
-            rows = rows.filter(organization_id__in=[organization] if organization else [])
+            rows = rows.filter(organization_id__in=uuids([token.system.removeprefix("urn:uuid:")]))
         return rows
 
     def resource(self, row: Patient, actor: Actor) -> Resource:

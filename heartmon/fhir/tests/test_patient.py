@@ -69,3 +69,17 @@ def test_an_unknown_search_parameter_is_refused(as_bob, patient):
 
 def test_an_unknown_resource_type_is_not_found(as_bob, db):
     assert_outcome(as_bob.get("/fhir/R4/Medication"), 404, "not-supported")
+
+
+def test_an_identifier_in_another_system_finds_nobody(as_bob, patient):
+    for system in ("urn:uuid:not-an-organization", "http://example.org/mrn"):
+        body = fhir_json(as_bob.get("/fhir/R4/Patient", {"identifier": f"{system}|MRN-1"}))
+        assert body["entry"] == []
+
+
+def test_an_unknown_address_is_an_operation_outcome(as_bob, db):
+    assert_outcome(as_bob.get("/fhir/R4/Patient/1/_history"), 404, "not-found")
+
+
+def test_fhir_is_read_only(as_bob, patient):
+    assert_outcome(as_bob.post("/fhir/R4/Patient", {}), 405, "not-supported")
