@@ -1,14 +1,15 @@
+import io
 from datetime import timedelta
 
 import orjson
 import pytest
 import time_machine
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 
 from heartmon.audit.models import AuditEvent
 from heartmon.fhir.models import ExportJob, ExportStatus
 from heartmon.fhir.tests.fhir_checks import assert_outcome, valid
-from heartmon.fhir.writer import purge_expired
 from heartmon.telemetry.tests.seed import seed
 
 ASYNC = {"HTTP_PREFER": "respond-async", "HTTP_ACCEPT": "application/fhir+json"}
@@ -156,7 +157,7 @@ def test_files_expire_after_24_hours(as_dana, kick_off, readings):
     with time_machine.travel(job.expires_at + timedelta(seconds=1)):
         assert_outcome(as_dana.get(status), 404)
         assert as_dana.get(manifest["output"][0]["url"]).status_code == 404
-        assert purge_expired() == 1
+        call_command("purge_fhir_exports", stdout=io.StringIO())
 
     assert ExportJob.objects.get().status == ExportStatus.EXPIRED
     assert not default_storage.exists(
