@@ -54,7 +54,14 @@ class NdjsonFiles:
         if self.count == self.limit:
             self.close()
 
+    def discard(self) -> None:
+        """Drop the file being written, if any (the export stopped)."""
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+
     def close(self) -> None:
+        """Store the file being written, if any."""
         if self.handle is None:
             return
         self.number += 1
@@ -94,22 +101,29 @@ def run_export(*, job_id: uuid.UUID | str) -> None:
 
 def _write(job: ExportJob, actor: Actor) -> None:
     patients = _compartment(job, actor)
-    written = 0
     for resource_type in job.types:
-        fhir_type = TYPES[resource_type]
-        if not fhir_type.permitted(actor):
-            raise PermissionError(f"The role no longer reads {resource_type}.")
         files = NdjsonFiles(job, resource_type)
-        for source in fhir_type.sources:
-            if not source.permitted(actor):
-                continue
-            for resource, patient_id in source.export(actor, patient_ids=patients, since=job.since):
-                files.add(resource, patient_id)
-                written += 1
-                if written % CHECK_EVERY == 0:
-                    _check_running(job, f"{written:,} resources written ({resource_type})")
-        files.close()
+        try:
+            _write_type(files, actor, patients)
+            files.close()
+        finally:
+            files.discard()
     _finish(job, actor)
+
+
+def _write_type(files: NdjsonFiles, actor: Actor, patients: QuerySet[Any] | None) -> None:
+    fhir_type, job = TYPES[files.resource_type], files.job
+    if not fhir_type.permitted(actor):
+        raise PermissionError(f"The role no longer reads {fhir_type.name}.")
+    written = 0
+    for source in fhir_type.sources:
+        if not source.permitted(actor):
+            continue
+        for resource, patient_id in source.export(actor, patient_ids=patients, since=job.since):
+            files.add(resource, patient_id)
+            written += 1
+            if written % CHECK_EVERY == 0:
+                _check_running(job, f"{fhir_type.name}: {written:,} resources written")
 
 
 def _compartment(job: ExportJob, actor: Actor) -> QuerySet[Any] | None:

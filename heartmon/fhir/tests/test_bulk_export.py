@@ -6,8 +6,10 @@ import pytest
 import time_machine
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import connection
 
 from heartmon.audit.models import AuditEvent
+from heartmon.fhir import writer
 from heartmon.fhir.models import ExportJob, ExportStatus
 from heartmon.fhir.tests.fhir_checks import assert_outcome, valid
 from heartmon.telemetry.tests.seed import seed
@@ -213,3 +215,24 @@ def test_another_organization_exports_none_of_ours(as_charlie, kick_off, reading
     ]
     assert [resource["id"] for resource in patients] == [str(org_b_patient.pk)]
     assert all(output["type"] != "Observation" for output in manifest["output"])
+
+
+def test_a_cancel_during_the_run_stops_it_and_keeps_no_file(
+    as_dana, kick_off, readings, monkeypatch
+):
+    """The cancel lands just before the writer's progress check (a query wrapper plays the
+    person pressing DELETE mid-export)."""
+    monkeypatch.setattr(writer, "CHECK_EVERY", 2)
+
+    def cancel_first(execute, sql, params, many, context):
+        if 'SET "progress"' in sql:
+            ExportJob.objects.update(status=ExportStatus.CANCELLED)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(cancel_first):
+        kick_off(as_dana, _type="Observation")
+
+    job = ExportJob.objects.get()
+    assert job.status == ExportStatus.CANCELLED
+    assert not job.files.exists()
+    assert not default_storage.exists(f"{job.prefix}/Observation-1.ndjson")
