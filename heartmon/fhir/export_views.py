@@ -3,6 +3,8 @@ Content-Location), polling (202 while it runs, the manifest when done), DELETE t
 NDJSON files, downloaded with the same credentials by the person who asked."""
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -31,13 +33,12 @@ class KickOffView(FhirView):
 
     def get(self, request: Request) -> Response:
         actor = actor_of(request)
-        options = _options(request)
-        types = export.exportable_types(actor, self.scope, options.get("types"))
+        asked = _kick_off(request)
         job = export.start_export(
             actor=actor,
             scope=self.scope,
-            types=types,
-            since=options.get("since"),
+            types=export.exportable_types(actor, self.scope, asked.types),
+            since=asked.since,
             request_url=request.build_absolute_uri(),
         )
         status_url = f"{base_url(request)}/$export-status/{job.pk}"
@@ -51,7 +52,14 @@ class PatientKickOffView(KickOffView):
     scope = ExportScope.PATIENT
 
 
-def _options(request: Request) -> dict[str, Any]:
+@dataclass(frozen=True)
+class KickOff:
+    types: list[str] | None  # None: every type the role reads
+    since: datetime | None
+
+
+def _kick_off(request: Request) -> KickOff:
+    """The export asked for; an asynchronous request in NDJSON with known parameters only."""
     params = request.query_params
     if "respond-async" not in request.headers.get("Prefer", ""):
         raise FhirError(
@@ -64,17 +72,18 @@ def _options(request: Request) -> dict[str, Any]:
         )
     if params.get("_outputFormat", NDJSON) not in OUTPUT_FORMATS:
         raise FhirError(400, "not-supported", "_outputFormat: only application/fhir+ndjson.")
-    options: dict[str, Any] = {}
-    if "_type" in params:
-        options["types"] = [
-            name for value in params.getlist("_type") for name in value.split(",") if name
-        ]
-    if "_since" in params:
-        try:
-            options["since"] = parse_time(params["_since"])
-        except ValueError as exc:
-            raise FhirError(400, "invalid", f"_since: {exc}") from None
-    return options
+    return KickOff(types=_types(params.getlist("_type")), since=_since(params.get("_since")))
+
+
+def _types(values: list[str]) -> list[str] | None:
+    return [name for value in values for name in value.split(",") if name] if values else None
+
+
+def _since(value: str | None) -> datetime | None:
+    try:
+        return None if value is None else parse_time(value)
+    except ValueError as exc:
+        raise FhirError(400, "invalid", f"_since: {exc}") from None
 
 
 class StatusView(FhirView):
