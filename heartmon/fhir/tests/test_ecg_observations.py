@@ -112,3 +112,19 @@ def test_a_search_without_code_merges_readings_and_segments_by_date(as_dana, rec
 
 def test_another_organization_cannot_read_a_segment(as_charlie, recording):
     assert_outcome(as_charlie.get(f"{URL}/ecg-{recording.pk}-0"), 404)
+
+
+@pytest.mark.parametrize("order", ["date", "-date"])
+def test_pages_over_readings_and_segments_hold_each_once(as_dana, recording, order):
+    analyse_recording(recording_id=recording.pk, actor=Actor.of_system("test"))
+    whole = fhir_json(as_dana.get(URL, {"_count": 1000, "_sort": order}))
+
+    url: str | None = f"{URL}?_count=7&_sort={order}"
+    paged = []
+    while url:
+        body = fhir_json(as_dana.get(url))
+        paged += [entry["resource"]["id"] for entry in body["entry"]]
+        url = {link["relation"]: link["url"] for link in body["link"]}.get("next")
+
+    assert paged == [entry["resource"]["id"] for entry in whole["entry"]]
+    assert len(set(paged)) == len(paged) > 7
