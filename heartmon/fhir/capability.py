@@ -6,6 +6,7 @@ from heartmon.fhir.resources import TYPES
 from heartmon.fhir.resources.base import Resource
 
 FHIR_VERSION = "4.0.1"
+STATEMENT_DATE = "2026-12-06"  # when what is served last changed: update it with TYPES
 EXPORT_DEFINITION = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"
 PATIENT_EXPORT_DEFINITION = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export"
 _PARAMETER_TYPES = {
@@ -23,7 +24,7 @@ def capability_statement() -> Resource:
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",
-        "date": "2026-12-06",
+        "date": STATEMENT_DATE,
         "publisher": "heartmon",
         "kind": "instance",
         "software": {"name": "heartmon"},
