@@ -16,6 +16,7 @@ _PARAMETER_TYPES = {
     "patient": "reference",
     "subject": "reference",
     "code": "token",
+    "category": "token",
     "date": "date",
 }
 

@@ -1,7 +1,8 @@
 """A FHIR search's parameters, parsed and checked in one place: `_id`, `patient`/`subject`,
-`code`, `identifier`, `date` and `_lastUpdated` with the prefixes eq, ge, gt, le and lt, `_count`,
-`_sort` and `_page` (the opaque position of the next page). A parameter the resource type does not
-support is refused, never silently ignored: a client that filters on it would get wrong data."""
+`code`, `category`, `identifier`, `date` and `_lastUpdated` with the prefixes eq, ge, gt, le and
+lt, `_count`, `_sort` and `_page` (the opaque position of the next page). A parameter the
+resource type does not support is refused, never silently ignored: a client that filters on it
+would get wrong data."""
 
 import base64
 import binascii
@@ -66,11 +67,19 @@ class Token:
     code: str
 
 
+def names(tokens: list[Token] | None, system: str, code: str) -> bool:
+    """Whether a token parameter's values name this code (of this system, or with none)."""
+    return tokens is not None and any(
+        token.code == code and token.system in (None, system) for token in tokens
+    )
+
+
 @dataclass
 class Query:
     ids: list[str] | None = None
     patient: uuid.UUID | None = None
     codes: list[Token] | None = None
+    categories: list[Token] | None = None
     identifier: Token | None = None
     date: list[Bound] = field(default_factory=list)
     last_updated: list[Bound] = field(default_factory=list)
@@ -103,6 +112,8 @@ def _apply(query: Query, name: str, value: str) -> None:
         query.patient = _patient(value)
     elif name == "code":
         query.codes = (query.codes or []) + [_token(part) for part in value.split(",")]
+    elif name == "category":
+        query.categories = (query.categories or []) + [_token(part) for part in value.split(",")]
     elif name == "identifier":
         query.identifier = _token(value)
     elif name == "date":

@@ -12,7 +12,9 @@ from heartmon.fhir.resources.vitals import PROFILE_BASE, PROFILES, Readings
 OBSERVATION = FhirType(
     name="Observation",
     role=("readings", "read"),
-    search_params=frozenset({"_id", "_lastUpdated", "patient", "subject", "code", "date", "_sort"}),
+    search_params=frozenset(
+        {"_id", "_lastUpdated", "patient", "subject", "code", "category", "date", "_sort"}
+    ),
     sources=(Readings(), EcgSegments()),
     patient_data=True,
     in_patient_compartment=True,

@@ -19,7 +19,7 @@ from heartmon.core.roles import may
 from heartmon.ecg import storage
 from heartmon.ecg.models import Recording
 from heartmon.ecg.selectors import recordings_for
-from heartmon.fhir.query import Bound, Query, Token
+from heartmon.fhir.query import Bound, Query, names
 from heartmon.fhir.resources.base import (
     UCUM,
     Entry,
@@ -80,9 +80,10 @@ def segment_of(start_time: datetime, sample_rate: float, moment: datetime) -> in
     return sample // segment_samples(sample_rate)
 
 
-def wants_ecg(codes: list[Token] | None) -> bool:
-    return codes is None or any(
-        token.code == ECG_CODE and token.system in (None, MDC) for token in codes
+def wants_ecg(query: Query) -> bool:
+    """Whether the search's code and category (when given) select ECG segments."""
+    return (query.codes is None or names(query.codes, MDC, ECG_CODE)) and (
+        query.categories is None or names(query.categories, OBSERVATION_CATEGORY, "procedure")
     )
 
 
@@ -101,7 +102,7 @@ class EcgSegments:
         )
 
     def search(self, actor: Actor, query: Query, *, after: Any, count: int) -> list[Entry]:
-        if not wants_ecg(query.codes):
+        if not wants_ecg(query):
             return []
         wanted = _wanted_ids(query)
         recordings = self._matching(actor, query, wanted, after)

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from heartmon.core.actor import Actor
 from heartmon.ecg.selectors import recordings_for
 from heartmon.fhir.columns import InstantText, UuidText, instant
-from heartmon.fhir.query import Query, Token
+from heartmon.fhir.query import Query, Token, names
 from heartmon.fhir.resources.base import (
     UCUM,
     Entry,
@@ -167,6 +167,9 @@ class Readings:
             rows = rows.filter(patient_id=query.patient)
         if query.codes is not None:
             rows = rows.filter(metric__in=metrics_for(query.codes))
+        if query.categories is not None:
+            vital = names(query.categories, OBSERVATION_CATEGORY, "vital-signs")
+            rows = rows.filter(metric__in=[str(metric) for metric in VITALS] if vital else [])
         for bound in query.date:
             rows = rows.filter(bound.q("recorded_at"))
         for bound in query.last_updated:

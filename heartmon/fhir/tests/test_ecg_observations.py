@@ -77,6 +77,13 @@ def test_the_ecg_code_searches_the_segments_in_pages(as_dana, recording, patient
     assert "next" not in {link["relation"] for link in second["link"]}
 
 
+def test_the_procedure_category_selects_the_segments(as_dana, recording):
+    body = fhir_json(as_dana.get(URL, {"category": "procedure"}))
+
+    assert len(body["entry"]) == 3
+    assert all(entry["resource"]["id"].startswith("ecg-") for entry in body["entry"])
+
+
 def test_a_date_selects_the_segments_that_start_in_it(as_dana, recording):
     params = {"code": "131328", "date": ["ge2024-03-01T08:00:05Z", "lt2024-03-01T08:00:20Z"]}
     body = fhir_json(as_dana.get(URL, params))

@@ -14,6 +14,7 @@ def test_the_capability_statement_lists_exactly_what_is_served(anonymous, db):
         "patient",
         "subject",
         "code",
+        "category",
         "date",
     }
     assert "http://hl7.org/fhir/StructureDefinition/heartrate" in observation["supportedProfile"]

@@ -154,7 +154,7 @@ def test_roles_that_read_no_readings_are_refused(client, request, vitals):
         {"_sort": "value"},
         {"patient": "Patient/42"},
         {"_page": "not-a-position"},
-        {"category": "vital-signs"},
+        {"method": "ecg"},
     ],
 )
 def test_bad_search_parameters_are_refused(as_dana, vitals, params):
@@ -169,3 +169,14 @@ def test_a_reading_without_a_patient_claims_no_profile(as_dana, device):
 
     assert "subject" not in body
     assert "profile" not in body["meta"]
+
+
+def test_the_vital_signs_category_leaves_generic_readings_out(as_dana, vitals, monitored, patient):
+    generic = seed(monitored, patient, values=(0.63,), metric=Metric.GENERIC)[0]
+
+    signs = fhir_json(as_dana.get(URL, {"category": "vital-signs", "_count": 100}))
+    everything = fhir_json(as_dana.get(URL, {"_count": 100}))
+
+    assert f"reading-{generic.pk}" not in ids(signs)
+    assert len(ids(signs)) == len(vitals)
+    assert f"reading-{generic.pk}" in ids(everything)
