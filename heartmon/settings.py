@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "heartmon.telemetry",
     "heartmon.ecg",
     "heartmon.simulator",
+    "heartmon.fhir",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +143,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "deliver-outbox": {"task": "heartmon.outbox.tasks.deliver_due_messages", "schedule": 30.0}
 }
+
+# FHIR Bulk Data exports: files are kept this long after the export finished, and split into
+# files of at most this many resources.
+FHIR_EXPORT_TTL = timedelta(hours=env.int("FHIR_EXPORT_TTL_HOURS", default=24))
+FHIR_EXPORT_FILE_RESOURCES = env.int("FHIR_EXPORT_FILE_RESOURCES", default=100_000)
 
 # E-mail: console by default, SMTP via EMAIL_URL (smtp://user:password@host:port, smtp+tls://...).
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
