@@ -1,7 +1,8 @@
 """`heartmon deliver_outbox`: the outbox's worker without Celery (what `make demo` runs)."""
 
 import logging
-import time
+import signal
+import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -25,9 +26,16 @@ class Command(BaseCommand):
         if once:
             self.stdout.write(f"{deliver_due()} message(s) tried.")
             return
-        while True:
+        stop = threading.Event()
+        # Stopped (a deploy, Ctrl-C), the round under way finishes: no message is left half-sent
+        # to be sent again when its claim expires.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        self.stdout.write("Delivering the outbox's e-mails and webhooks; Ctrl-C stops.")
+        self.stdout.flush()
+        while not stop.is_set():
             if not self._round():
-                time.sleep(interval)
+                stop.wait(interval)
 
     def _round(self) -> int:
         """One round; a database that is away (restarting, locked) is waited for, not fatal."""
