@@ -31,7 +31,7 @@ def test_the_command_delivers_what_is_due(django_capture_on_commit_callbacks):
     assert mail.outbox == []
     call_command("deliver_outbox", "--once", stdout=out)
 
-    assert "1 message(s) tried" in out.getvalue()
+    assert "1 message(s) tried, 0 forgotten" in out.getvalue()
     assert len(mail.outbox) == 1
     message.refresh_from_db()
     assert message.status == Status.SENT
