@@ -158,7 +158,8 @@ EMAIL_TIMEOUT = 30
 # (at most an hour apart) until OUTBOX_RETRY_HOURS after it was written, then marked failed. A
 # worker's claim on a message lasts OUTBOX_LEASE seconds, longer than any one send.
 OUTBOX_RETRY_HOURS = env.int("OUTBOX_RETRY_HOURS", default=24)
-OUTBOX_BACKOFF_BASE = 30
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)  # then sent and failed ones go
+OUTBOX_BACKOFF_BASE = env.int("OUTBOX_BACKOFF_BASE", default=30)  # seconds
 OUTBOX_BACKOFF_MAX = 3600
 OUTBOX_LEASE = 300
 WEBHOOK_TIMEOUT = 10

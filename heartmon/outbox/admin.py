@@ -20,6 +20,7 @@ class MessageAdmin(ViewOnlyAdmin[Message]):
     list_display = ["created_at", "kind", "recipient", "event", "status", "attempt_count"]
     list_filter = ["kind", "status"]
     search_fields = ["recipient", "subject", "event"]
+    exclude = ["body", "html"]  # a pending account e-mail carries a live link or code
 
 
 @admin.register(Attempt)

@@ -87,3 +87,11 @@ def _record(
     else:
         changes["next_attempt_at"] = now + backoff(attempts)
     Message.objects.filter(pk=message.pk, status=Status.PENDING).update(**changes)
+
+
+def purge_finished() -> int:
+    """Forget messages sent or given up more than OUTBOX_KEEP_DAYS ago (and their attempts):
+    the table and the webhooks' delivery logs stay bounded. The number of messages forgotten."""
+    cutoff = timezone.now() - timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    old = Message.objects.exclude(status=Status.PENDING).filter(finished_at__lt=cutoff)
+    return int(old.delete()[1].get(Message._meta.label, 0))

@@ -74,9 +74,8 @@ WEBHOOK_FIELDS = ("url", "secret", "description", "active")
 @transaction.atomic
 def create_webhook(*, fields: dict[str, Any], actor: Actor) -> Webhook:
     organization_id = organization_id_of(actor, what="add webhooks")
-    webhook = Webhook.objects.create(
-        organization_id=organization_id, **{name: fields[name] for name in fields}
-    )
+    chosen = {name: fields[name] for name in WEBHOOK_FIELDS if name in fields}
+    webhook = Webhook.objects.create(organization_id=organization_id, **chosen)
     details = {"url": webhook.url}
     record_event(AuditAction.WEBHOOK_CREATED, actor=actor, target=webhook, details=details)
     return webhook

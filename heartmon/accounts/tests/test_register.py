@@ -7,6 +7,7 @@ from heartmon.accounts.tests.mail import link_in
 from heartmon.audit.models import AuditAction, AuditEvent
 from heartmon.core.roles import Role
 from heartmon.core.testing import assert_problem
+from heartmon.outbox.models import Message, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +54,18 @@ def test_it_mails_an_activation_link(anonymous, django_capture_on_commit_callbac
     assert link["uid"]
     assert link["token"]
     assert "Northwind Cardiology" in message.body
+
+
+def test_the_request_itself_sends_nothing_the_outbox_keeps_the_mail(
+    anonymous, django_capture_on_commit_callbacks, mailoutbox
+):
+    """Tasks run in-process without a broker: the worker, not the request, sends."""
+    register(anonymous, django_capture_on_commit_callbacks)
+
+    assert mailoutbox == []
+    message = Message.objects.get()
+    assert (message.recipient, message.status) == ("nora@northwind.example", Status.PENDING)
+    assert message.subject == "[heartmon] Activate your account"
 
 
 def test_it_never_lets_the_client_choose_a_role_or_an_organization(

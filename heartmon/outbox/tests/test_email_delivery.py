@@ -10,7 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
-from heartmon.outbox.delivery import backoff, deliver_due
+from heartmon.outbox.delivery import backoff, deliver_due, purge_finished
 from heartmon.outbox.models import Message, Status
 from heartmon.outbox.services import enqueue_email
 
@@ -115,3 +115,16 @@ def test_a_claimed_message_is_not_taken_by_another_worker():
     assert len(claimed) == 1
     assert delivery._claim(10) == []
     assert deliver_due() == 0
+
+
+def test_finished_messages_are_forgotten_after_the_keeping_period(settings):
+    settings.OUTBOX_KEEP_DAYS = 30
+    old, recent = queue(), queue()
+    deliver_due()
+    Message.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=31))
+    waiting = queue()
+    Message.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(days=40))
+
+    assert purge_finished() == 1
+
+    assert set(Message.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}

@@ -2,6 +2,10 @@
 started after the commit; never the request itself when tasks run in-process."""
 
 import io
+import os
+import signal
+import subprocess
+import sys
 
 import pytest
 from django.core import mail
@@ -27,7 +31,7 @@ def test_the_command_delivers_what_is_due(django_capture_on_commit_callbacks):
     assert mail.outbox == []
     call_command("deliver_outbox", "--once", stdout=out)
 
-    assert "1 message(s) tried" in out.getvalue()
+    assert "1 message(s) tried, 0 forgotten" in out.getvalue()
     assert len(mail.outbox) == 1
     message.refresh_from_db()
     assert message.status == Status.SENT
@@ -52,3 +56,20 @@ def test_the_celery_task_delivers_what_is_due():
 
     assert deliver_due_messages() == 1
     assert len(mail.outbox) == 1
+
+
+def test_the_loop_stops_cleanly_on_sigterm(tmp_path):
+    """Run as a process, as in production: SIGTERM ends it between rounds, exit status 0."""
+    loop = subprocess.Popen(
+        [sys.executable, "-m", "heartmon.cli", "deliver_outbox", "--interval", "0.2"],
+        env={**os.environ, "VAR_DIR": str(tmp_path)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert loop.stdout is not None
+    assert "Delivering" in loop.stdout.readline()  # started, its signal handlers in place
+
+    loop.send_signal(signal.SIGTERM)
+
+    assert loop.wait(timeout=15) == 0
