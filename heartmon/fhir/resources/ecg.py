@@ -3,6 +3,7 @@ resource stays small: one component per lead whose valueSampledData carries the 
 values, with `factor` and `origin` turning them into millivolts exactly as the recording's gain
 and baseline do. Leads are coded with their MDC codes (ISO/IEEE 11073-10101)."""
 
+import itertools
 import math
 import re
 import uuid
@@ -106,18 +107,13 @@ class EcgSegments:
             return []
         wanted = _wanted_ids(query)
         recordings = self._matching(actor, query, wanted, after)
-        sign = "-" if query.descending else ""
-        entries: list[Entry] = []
-        for recording in recordings.order_by(f"{sign}start_time", f"{sign}pk").iterator(50):
-            for index in _indices(recording, descending=query.descending):
-                key = [key_time(recording.start_time), str(recording.pk), index]
-                if _beyond(key, after, descending=query.descending) and _selected(
-                    recording, index, query.date, wanted
-                ):
-                    entries.append(self._entry(recording, index, key))
-                    if len(entries) == count:
-                        return entries
-        return entries
+        found = (
+            self._entry(recording, index)
+            for recording, index in _segment_order(recordings, descending=query.descending)
+            if _beyond(_key(recording, index), after, descending=query.descending)
+            and _selected(recording, index, query.date, wanted)
+        )
+        return list(itertools.islice(found, count))
 
     def _matching(
         self, actor: Actor, query: Query, wanted: set[tuple[str, int]] | None, after: Any
@@ -136,10 +132,10 @@ class EcgSegments:
             recordings = recordings.filter(**{edge: after[0]})
         return recordings
 
-    def _entry(self, recording: Recording, index: int, key: list[Any]) -> Entry:
+    def _entry(self, recording: Recording, index: int) -> Entry:
         return Entry(
             sort=(segment_start(recording, index),),
-            key=key,
+            key=_key(recording, index),
             patient_id=recording.patient_id,
             make=lambda: segment_resource(recording, index, _read_segment(recording, index)),
         )
@@ -152,9 +148,7 @@ class EcgSegments:
         index = int(match[2])
         if recording is None or index >= _segment_count(recording):
             return None
-        return self._entry(
-            recording, index, [key_time(recording.start_time), str(recording.pk), index]
-        )
+        return self._entry(recording, index)
 
     def export(
         self, actor: Actor, *, patient_ids: QuerySet[Any] | None, since: datetime | None
@@ -224,9 +218,21 @@ def _segment_count(recording: Recording) -> int:
     return math.ceil(recording.sample_count / segment_samples(recording.sample_rate))
 
 
-def _indices(recording: Recording, *, descending: bool) -> range:
-    count = _segment_count(recording)
-    return range(count - 1, -1, -1) if descending else range(count)
+def _segment_order(
+    recordings: QuerySet[Recording], *, descending: bool
+) -> Iterator[tuple[Recording, int]]:
+    """Every segment in the searches' order: by recording (start, id), then by index."""
+    sign = "-" if descending else ""
+    for recording in recordings.order_by(f"{sign}start_time", f"{sign}pk").iterator(50):
+        count = _segment_count(recording)
+        yield from (
+            (recording, index) for index in (range(count)[::-1] if descending else range(count))
+        )
+
+
+def _key(recording: Recording, index: int) -> list[Any]:
+    """A segment's position in the searches' order, for `_page`."""
+    return [key_time(recording.start_time), str(recording.pk), index]
 
 
 def _read_segment(recording: Recording, index: int) -> np.ndarray:
