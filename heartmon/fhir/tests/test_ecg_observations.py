@@ -1,11 +1,12 @@
 import numpy as np
+import orjson
 import pytest
 
 from heartmon.core.actor import Actor
 from heartmon.ecg.models import Recording
 from heartmon.ecg.services.analysis import analyse_recording
 from heartmon.ecg.tests import signals
-from heartmon.fhir.tests.fhir_checks import assert_outcome, fhir_json
+from heartmon.fhir.tests.fhir_checks import assert_outcome, fhir_json, valid
 from heartmon.telemetry.models import Reading, Source
 
 URL = "/fhir/R4/Observation"
@@ -135,3 +136,28 @@ def test_pages_over_readings_and_segments_hold_each_once(as_dana, recording, ord
 
     assert paged == [entry["resource"]["id"] for entry in whole["entry"]]
     assert len(set(paged)) == len(paged) > 7
+
+
+def test_a_bulk_export_holds_every_segment_whole(
+    as_dana, recording, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        kicked = as_dana.get(
+            "/fhir/R4/$export", {"_type": "Observation"}, HTTP_PREFER="respond-async"
+        )
+    status = kicked["Content-Location"].removeprefix("http://testserver")
+    [output] = as_dana.get(status).json()["output"]
+    response = as_dana.get(output["url"].removeprefix("http://testserver"))
+    lines = b"".join(response.streaming_content).splitlines()
+
+    segments = [valid(orjson.loads(line)) for line in lines]
+    assert [segment["id"] for segment in segments] == [
+        f"ecg-{recording.pk}-{index}" for index in range(3)
+    ]
+    exported = np.concatenate(
+        [
+            np.array(s["component"][1]["valueSampledData"]["data"].split(), dtype=int)
+            for s in segments
+        ]
+    )
+    assert np.array_equal(exported, signals.mitdb(25)[:, 1])
