@@ -27,18 +27,14 @@ def search(
     params: Mapping[str, list[str]],
 ) -> Found:
     """`base_url`: the FHIR base, absolute; `params`: the query string, for the links."""
-    found = [
-        [(entry, source.name) for entry in _next(source, actor, query)]
-        for source in fhir_type.sources
-        if source.permitted(actor)
-    ]
-    # A merge, not a sort: each source's entries keep their order, so the position of the last
-    # one on the page is where that source goes on.
-    merged = list(heapq.merge(*found, key=lambda pair: pair[0].sort, reverse=query.descending))
-    page = merged[: query.count]
+    page, more = _page(
+        [_next(source, actor, query) for source in fhir_type.sources if source.permitted(actor)],
+        descending=query.descending,
+        count=query.count,
+    )
     type_url = f"{base_url}/{fhir_type.name}"
     links = [{"relation": "self", "url": _url(type_url, params)}]
-    if len(merged) > query.count:
+    if more:
         positions = {**query.page, **{name: entry.key for entry, name in page}}
         links.append({"relation": "next", "url": _url(type_url, params, encode_page(positions))})
     bundle: Resource = {
@@ -50,9 +46,43 @@ def search(
     return Found(bundle=bundle, patient_ids=[entry.patient_id for entry, _ in page])
 
 
-def _next(source: Source, actor: Actor, query: Query) -> list[Entry]:
-    """One more than a page, to know whether there is a next page."""
-    return source.search(actor, query, after=query.page.get(source.name), count=query.count + 1)
+@dataclass(frozen=True)
+class _Next:
+    """A source's next entries, at most a page (or its own `max_page`), and whether it has more."""
+
+    name: str
+    entries: list[Entry]
+    cut: bool
+
+
+def _next(source: Source, actor: Actor, query: Query) -> _Next:
+    limit = min(query.count, source.max_page or query.count)
+    entries = source.search(actor, query, after=query.page.get(source.name), count=limit + 1)
+    return _Next(source.name, entries[:limit], cut=len(entries) > limit)
+
+
+def _page(
+    sources: list[_Next], *, descending: bool, count: int
+) -> tuple[list[tuple[Entry, str]], bool]:
+    """The page's entries in sort order and whether more follow. A merge, not a sort: each
+    source's entries keep their order, so the last of a source on the page is where it goes on.
+    Nothing sorts after a source that has more than it gave: that waits for the next page."""
+    merged = list(
+        heapq.merge(
+            *([(entry, source.name) for entry in source.entries] for source in sources),
+            key=lambda pair: pair[0].sort,
+            reverse=descending,
+        )
+    )
+    edges = [source.entries[-1].sort for source in sources if source.cut]
+    if edges:
+        edge = max(edges) if descending else min(edges)
+        merged = [
+            pair
+            for pair in merged
+            if (pair[0].sort >= edge if descending else pair[0].sort <= edge)
+        ]
+    return merged[:count], bool(edges) or len(merged) > count
 
 
 def _bundle_entry(type_url: str, resource: Resource) -> Resource:

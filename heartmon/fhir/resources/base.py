@@ -34,6 +34,11 @@ class Entry:
 class Source(Protocol):
     name: str  # short, unique in its type: the key of its position in `_page`
 
+    @property
+    def max_page(self) -> int | None:
+        """At most this many entries a page (large resources); None: as many as asked."""
+        ...
+
     def permitted(self, actor: Actor) -> bool: ...
 
     def search(self, actor: Actor, query: Query, *, after: Any, count: int) -> list[Entry]:
@@ -113,6 +118,7 @@ class ModelSource:
     (`rows`, annotated with `fhir_last_updated`) and how each reads as FHIR (`resource`)."""
 
     name = "rows"
+    max_page: int | None = None
     sort_field = "pk"  # what the search sorts by (a date where the type has `date`)
     date_field = ""
     patient_field = ""

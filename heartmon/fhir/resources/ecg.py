@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
@@ -90,6 +91,11 @@ def wants_ecg(query: Query) -> bool:
 
 class EcgSegments:
     name = "ecg"
+
+    @property
+    def max_page(self) -> int:
+        """A 12-lead segment at 500 Hz is some 300 KB: a page holds a few megabytes of them."""
+        return int(settings.FHIR_ECG_SEGMENTS_PER_PAGE)
 
     def permitted(self, actor: Actor) -> bool:
         return may(actor, "ecg_recordings", "signal")

@@ -154,6 +154,7 @@ def _mark_derived(resource: Resource, segment: str | None) -> None:
 
 class Readings:
     name = "readings"
+    max_page: int | None = None
 
     def permitted(self, actor: Actor) -> bool:
         return True  # the Observation type's role is the readings'

@@ -123,9 +123,13 @@ def test_another_organization_cannot_read_a_segment(as_charlie, recording):
 
 
 @pytest.mark.parametrize("order", ["date", "-date"])
-def test_pages_over_readings_and_segments_hold_each_once(as_dana, recording, order):
+@pytest.mark.parametrize("segments_a_page", [1, 20])
+def test_pages_over_readings_and_segments_hold_each_once(
+    as_dana, recording, order, segments_a_page, settings
+):
     analyse_recording(recording_id=recording.pk, actor=Actor.of_system("test"))
     whole = fhir_json(as_dana.get(URL, {"_count": 1000, "_sort": order}))
+    settings.FHIR_ECG_SEGMENTS_PER_PAGE = segments_a_page
 
     url: str | None = f"{URL}?_count=7&_sort={order}"
     paged = []
@@ -161,3 +165,18 @@ def test_a_bulk_export_holds_every_segment_whole(
         ]
     )
     assert np.array_equal(exported, signals.mitdb(25)[:, 1])
+
+
+def test_a_page_holds_few_segments_and_keeps_date_order(as_dana, recording, settings):
+    """With two segments a page, readings after the second segment wait for the next page."""
+    analyse_recording(recording_id=recording.pk, actor=Actor.of_system("test"))
+    whole = fhir_json(as_dana.get(URL, {"_count": 1000}))
+    settings.FHIR_ECG_SEGMENTS_PER_PAGE = 2
+
+    first = fhir_json(as_dana.get(URL, {"_count": 1000}))
+    ids = [entry["resource"]["id"] for entry in first["entry"]]
+
+    assert sum(found.startswith("ecg-") for found in ids) == 2
+    assert ids == [entry["resource"]["id"] for entry in whole["entry"]][: len(ids)]
+    assert len(ids) < len(whole["entry"])
+    assert "next" in {link["relation"] for link in first["link"]}
