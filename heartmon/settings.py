@@ -139,6 +139,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # files of at most this many resources.
 FHIR_EXPORT_TTL = timedelta(hours=env.int("FHIR_EXPORT_TTL_HOURS", default=24))
 FHIR_EXPORT_FILE_RESOURCES = env.int("FHIR_EXPORT_FILE_RESOURCES", default=100_000)
+FHIR_EXPORTS_AT_ONCE = env.int("FHIR_EXPORTS_AT_ONCE", default=2)  # per person, running or queued
 # ECG Observations in one page of a FHIR search, whatever its _count (each is 10 s of every lead).
 FHIR_ECG_SEGMENTS_PER_PAGE = env.int("FHIR_ECG_SEGMENTS_PER_PAGE", default=20)
 

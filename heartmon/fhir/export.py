@@ -4,6 +4,7 @@ an export; its files go FHIR_EXPORT_TTL after it finished."""
 import uuid
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -47,6 +48,8 @@ def exportable_types(actor: Actor, scope: str, asked: list[str] | None) -> list[
 def start_export(
     *, actor: Actor, scope: str, types: list[str], since: datetime | None, request_url: str
 ) -> ExportJob:
+    """A new export, run after commit; a person runs at most FHIR_EXPORTS_AT_ONCE at once."""
+    _check_room(actor)
     job = ExportJob.objects.create(
         organization_id=actor.organization_id,
         requested_by_id=actor.person_id,
@@ -60,6 +63,20 @@ def start_export(
     job_id = str(job.pk)
     transaction.on_commit(lambda: tasks.run_export.delay(job_id), robust=True)
     return job
+
+
+def _check_room(actor: Actor) -> None:
+    running = ExportJob.objects.filter(
+        requested_by_id=actor.person_id,
+        status__in=(ExportStatus.ACCEPTED, ExportStatus.RUNNING),
+    ).count()
+    if running >= settings.FHIR_EXPORTS_AT_ONCE:
+        raise FhirError(
+            429,
+            "throttled",
+            f"You have {running} exports under way: wait for one to finish, or DELETE one.",
+            headers={"Retry-After": "60"},
+        )
 
 
 def export_of(actor: Actor, job_id: uuid.UUID) -> ExportJob:

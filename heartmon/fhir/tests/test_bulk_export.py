@@ -261,3 +261,14 @@ def test_a_running_export_with_a_live_worker_keeps_running(as_dana, readings):
     ExportJob.objects.update(status=ExportStatus.RUNNING, heartbeat_at=timezone.now())
 
     assert as_dana.get(status).status_code == 202
+
+
+def test_a_third_export_at_once_waits(as_dana, readings):
+    for _ in range(2):
+        status_path(as_dana.get("/fhir/R4/$export", **ASYNC))  # their tasks never run here
+
+    response = as_dana.get("/fhir/R4/$export", **ASYNC)
+
+    assert_outcome(response, 429, "throttled")
+    assert response["Retry-After"] == "60"
+    assert ExportJob.objects.count() == 2
