@@ -2,20 +2,19 @@
 merged in sort order, as a searchset Bundle whose `next` link carries every source's position."""
 
 import heapq
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from heartmon.core.actor import Actor
 from heartmon.fhir.query import Query, encode_page
-from heartmon.fhir.resources.base import Entry, FhirType, Resource, Source
+from heartmon.fhir.resources.base import Entry, FhirType, PatientId, Resource, Source
 
 
 @dataclass(frozen=True)
 class Found:
     bundle: Resource
-    patient_ids: list[uuid.UUID | None]
+    patient_ids: list[PatientId]
 
 
 def search(

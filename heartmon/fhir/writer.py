@@ -23,7 +23,7 @@ from heartmon.clinic.selectors import patients_for
 from heartmon.core.actor import Actor
 from heartmon.fhir.models import ExportFile, ExportJob, ExportScope, ExportStatus
 from heartmon.fhir.resources import TYPES
-from heartmon.fhir.resources.base import Resource
+from heartmon.fhir.resources.base import PatientId, Resource
 
 CHECK_SECONDS = 2.0
 EXPORTED = "fhir.exported"
@@ -46,7 +46,7 @@ class NdjsonFiles:
         self.count = 0
         self.patient_ids: set[str] = set()
 
-    def add(self, resource: Resource, patient_id: uuid.UUID | None) -> None:
+    def add(self, resource: Resource, patient_id: PatientId) -> None:
         if self.handle is None:
             self.handle = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         self.handle.write(orjson.dumps(resource) + b"\n")

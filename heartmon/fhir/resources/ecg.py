@@ -6,7 +6,6 @@ and baseline do. Leads are coded with their MDC codes (ISO/IEEE 11073-10101)."""
 import itertools
 import math
 import re
-import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +24,7 @@ from heartmon.fhir.query import Bound, Query, names
 from heartmon.fhir.resources.base import (
     UCUM,
     Entry,
+    PatientId,
     Resource,
     iso,
     key_time,
@@ -158,7 +158,7 @@ class EcgSegments:
 
     def export(
         self, actor: Actor, *, patient_ids: QuerySet[Any] | None, since: datetime | None
-    ) -> Iterator[tuple[Resource, uuid.UUID | None]]:
+    ) -> Iterator[tuple[Resource, PatientId]]:
         recordings = self.recordings(actor)
         if patient_ids is not None:
             recordings = recordings.filter(patient_id__in=patient_ids)
