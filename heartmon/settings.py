@@ -148,6 +148,9 @@ CELERY_BEAT_SCHEDULE = {
 # files of at most this many resources.
 FHIR_EXPORT_TTL = timedelta(hours=env.int("FHIR_EXPORT_TTL_HOURS", default=24))
 FHIR_EXPORT_FILE_RESOURCES = env.int("FHIR_EXPORT_FILE_RESOURCES", default=100_000)
+FHIR_EXPORTS_AT_ONCE = env.int("FHIR_EXPORTS_AT_ONCE", default=2)  # per person, running or queued
+# ECG Observations in one page of a FHIR search, whatever its _count (each is 10 s of every lead).
+FHIR_ECG_SEGMENTS_PER_PAGE = env.int("FHIR_ECG_SEGMENTS_PER_PAGE", default=20)
 
 # E-mail: console by default, SMTP via EMAIL_URL (smtp://user:password@host:port, smtp+tls://...).
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -2,8 +2,9 @@
 an export; its files go FHIR_EXPORT_TTL after it finished."""
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from heartmon.fhir.writer import delete_files
 
 REQUESTED = "fhir.export_requested"
 CANCELLED = "fhir.export_cancelled"
+WORKER_SILENCE = timedelta(minutes=5)  # a worker writes a heartbeat every few seconds
 LIVE = (ExportStatus.ACCEPTED, ExportStatus.RUNNING, ExportStatus.DONE, ExportStatus.FAILED)
 
 
@@ -46,6 +48,8 @@ def exportable_types(actor: Actor, scope: str, asked: list[str] | None) -> list[
 def start_export(
     *, actor: Actor, scope: str, types: list[str], since: datetime | None, request_url: str
 ) -> ExportJob:
+    """A new export, run after commit; a person runs at most FHIR_EXPORTS_AT_ONCE at once."""
+    _check_room(actor)
     job = ExportJob.objects.create(
         organization_id=actor.organization_id,
         requested_by_id=actor.person_id,
@@ -61,11 +65,29 @@ def start_export(
     return job
 
 
+def _check_room(actor: Actor) -> None:
+    running = ExportJob.objects.filter(
+        requested_by_id=actor.person_id,
+        status__in=(ExportStatus.ACCEPTED, ExportStatus.RUNNING),
+    ).count()
+    if running >= settings.FHIR_EXPORTS_AT_ONCE:
+        raise FhirError(
+            429,
+            "throttled",
+            f"You have {running} exports under way: wait for one to finish, or DELETE one.",
+            headers={"Retry-After": "60"},
+        )
+
+
 def export_of(actor: Actor, job_id: uuid.UUID) -> ExportJob:
-    """The actor's own export while it lives (not cancelled, not expired), or a 404."""
-    job = ExportJob.objects.filter(
-        pk=job_id, requested_by_id=actor.user_id, status__in=LIVE
-    ).first()
+    """The actor's own export while it lives (not cancelled, not expired), or a 404. A running
+    export whose worker gave no sign of life for WORKER_SILENCE has failed."""
+    jobs = ExportJob.objects.filter(pk=job_id, requested_by_id=actor.user_id, status__in=LIVE)
+    if jobs.filter(
+        status=ExportStatus.RUNNING, heartbeat_at__lt=timezone.now() - WORKER_SILENCE
+    ).update(status=ExportStatus.FAILED, error="The export's worker stopped; ask again."):
+        delete_files(jobs.get())  # what the worker wrote before it died
+    job = jobs.first()
     if job is None or (job.expires_at is not None and job.expires_at <= timezone.now()):
         raise FhirError(404, "not-found", "No such export (cancelled, expired or never made).")
     return job

@@ -43,6 +43,7 @@ class ExportJob(models.Model):
         max_length=16, choices=ExportStatus.choices, default=ExportStatus.ACCEPTED
     )
     progress = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # its worker's last sign of life
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     transaction_time = models.DateTimeField()  # what the export holds: data as of this moment

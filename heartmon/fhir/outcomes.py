@@ -33,9 +33,17 @@ _ISSUE_TYPES = {
 
 
 class FhirError(Exception):
-    def __init__(self, status: int, issue_type: str, diagnostics: str) -> None:
+    def __init__(
+        self,
+        status: int,
+        issue_type: str,
+        diagnostics: str,
+        *,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(diagnostics)
         self.status, self.issue_type, self.diagnostics = status, issue_type, diagnostics
+        self.headers = headers or {}
 
 
 def outcome(issue_type: str, diagnostics: str, *, severity: str = "error") -> dict[str, Any]:
@@ -45,15 +53,18 @@ def outcome(issue_type: str, diagnostics: str, *, severity: str = "error") -> di
     }
 
 
-def outcome_response(status: int, issue_type: str, diagnostics: str) -> Response:
-    return Response(outcome(issue_type, diagnostics), status=status, content_type=FHIR_JSON)
+def outcome_response(
+    status: int, issue_type: str, diagnostics: str, headers: dict[str, str] | None = None
+) -> Response:
+    body = outcome(issue_type, diagnostics)
+    return Response(body, status=status, headers=headers, content_type=FHIR_JSON)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's exception handler for the FHIR views."""
     set_rollback()
     if isinstance(exc, FhirError):
-        return outcome_response(exc.status, exc.issue_type, exc.diagnostics)
+        return outcome_response(exc.status, exc.issue_type, exc.diagnostics, exc.headers)
     if isinstance(exc, Http404):
         return outcome_response(404, "not-found", "No such resource.")
     if isinstance(exc, PermissionDenied):

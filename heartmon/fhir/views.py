@@ -98,9 +98,10 @@ class ReadView(FhirView):
         for source in fhir_type.sources:
             entry = source.read(actor, fhir_id) if source.permitted(actor) else None
             if entry is not None:
+                resource = entry.make()
                 if fhir_type.patient_data:
                     audit(request, READ, fhir_type, [entry.patient_id], id=fhir_id)
-                return Response(entry.make())
+                return Response(resource)
         raise FhirError(404, "not-found", f"No {resource_type}/{fhir_id[:64]} here.")
 
 

@@ -1,11 +1,13 @@
 """Running an export: each resource type's resources streamed from the database into NDJSON
 files of at most FHIR_EXPORT_FILE_RESOURCES lines, each written to a temporary file line by line
 and then copied into the default storage. Memory stays flat whatever the export holds; the job
-is checked every CHECK_EVERY resources, so a cancel stops it promptly. Files of finished exports
+is checked every CHECK_SECONDS, so a cancel stops it promptly, and its heartbeat shows the
+worker lives. Files of finished exports
 are deleted once they expire."""
 
 import logging
 import tempfile
+import time
 import uuid
 from typing import IO, Any
 
@@ -21,9 +23,9 @@ from heartmon.clinic.selectors import patients_for
 from heartmon.core.actor import Actor
 from heartmon.fhir.models import ExportFile, ExportJob, ExportScope, ExportStatus
 from heartmon.fhir.resources import TYPES
-from heartmon.fhir.resources.base import Resource
+from heartmon.fhir.resources.base import PatientId, Resource
 
-CHECK_EVERY = 10_000
+CHECK_SECONDS = 2.0
 EXPORTED = "fhir.exported"
 
 logger = logging.getLogger(__name__)
@@ -44,7 +46,7 @@ class NdjsonFiles:
         self.count = 0
         self.patient_ids: set[str] = set()
 
-    def add(self, resource: Resource, patient_id: uuid.UUID | None) -> None:
+    def add(self, resource: Resource, patient_id: PatientId) -> None:
         if self.handle is None:
             self.handle = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         self.handle.write(orjson.dumps(resource) + b"\n")
@@ -82,7 +84,7 @@ class NdjsonFiles:
 def run_export(*, job_id: uuid.UUID | str) -> None:
     """Claim the job (once: a second delivery of the task finds it taken) and write its files."""
     if not ExportJob.objects.filter(pk=job_id, status=ExportStatus.ACCEPTED).update(
-        status=ExportStatus.RUNNING
+        status=ExportStatus.RUNNING, heartbeat_at=timezone.now()
     ):
         return
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
@@ -115,15 +117,16 @@ def _write_type(files: NdjsonFiles, actor: Actor, patients: QuerySet[Any] | None
     fhir_type, job = TYPES[files.resource_type], files.job
     if not fhir_type.permitted(actor):
         raise PermissionError(f"The role no longer reads {fhir_type.name}.")
-    written = 0
+    written, next_check = 0, time.monotonic() + CHECK_SECONDS
     for source in fhir_type.sources:
         if not source.permitted(actor):
             continue
         for resource, patient_id in source.export(actor, patient_ids=patients, since=job.since):
             files.add(resource, patient_id)
             written += 1
-            if written % CHECK_EVERY == 0:
+            if time.monotonic() >= next_check:
                 _check_running(job, f"{fhir_type.name}: {written:,} resources written")
+                next_check = time.monotonic() + CHECK_SECONDS
 
 
 def _compartment(job: ExportJob, actor: Actor) -> QuerySet[Any] | None:
@@ -134,9 +137,9 @@ def _compartment(job: ExportJob, actor: Actor) -> QuerySet[Any] | None:
 
 def _check_running(job: ExportJob, progress: str) -> None:
     if not ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
-        progress=progress
+        progress=progress, heartbeat_at=timezone.now()
     ):
-        raise Cancelled
+        raise Cancelled  # or given up for dead: either way, nobody wants its files
 
 
 def _finish(job: ExportJob, actor: Actor) -> None:

@@ -18,6 +18,7 @@ from heartmon.core.roles import may
 from heartmon.fhir.query import Query
 
 Resource = dict[str, Any]
+PatientId = uuid.UUID | str | None  # whose data a resource is (an id or its text), for the audit
 UCUM = "http://unitsofmeasure.org"
 
 
@@ -27,12 +28,17 @@ class Entry:
 
     sort: tuple[Any, ...]  # orders entries of several sources on one page
     key: Any  # JSON-able: the source's position, for the next page's keyset
-    patient_id: uuid.UUID | None
+    patient_id: PatientId
     make: Callable[[], Resource]
 
 
 class Source(Protocol):
     name: str  # short, unique in its type: the key of its position in `_page`
+
+    @property
+    def max_page(self) -> int | None:
+        """At most this many entries a page (large resources); None: as many as asked."""
+        ...
 
     def permitted(self, actor: Actor) -> bool: ...
 
@@ -44,7 +50,7 @@ class Source(Protocol):
 
     def export(
         self, actor: Actor, *, patient_ids: QuerySet[Any] | None, since: datetime | None
-    ) -> Iterator[tuple[Resource, uuid.UUID | None]]:
+    ) -> Iterator[tuple[Resource, PatientId]]:
         """Every resource the actor may see (of these patients when given; changed after
         `since` when given), streamed without holding them."""
         ...
@@ -113,6 +119,7 @@ class ModelSource:
     (`rows`, annotated with `fhir_last_updated`) and how each reads as FHIR (`resource`)."""
 
     name = "rows"
+    max_page: int | None = None
     sort_field = "pk"  # what the search sorts by (a date where the type has `date`)
     date_field = ""
     patient_field = ""
@@ -127,7 +134,7 @@ class ModelSource:
     def resource(self, row: Any, actor: Actor) -> Resource:
         raise NotImplementedError
 
-    def patient_of(self, row: Any) -> uuid.UUID | None:
+    def patient_of(self, row: Any) -> PatientId:
         return None
 
     def narrowed(self, rows: QuerySet[Any], query: Query) -> QuerySet[Any]:
@@ -176,7 +183,7 @@ class ModelSource:
 
     def export(
         self, actor: Actor, *, patient_ids: QuerySet[Any] | None, since: datetime | None
-    ) -> Iterator[tuple[Resource, uuid.UUID | None]]:
+    ) -> Iterator[tuple[Resource, PatientId]]:
         rows = self.rows(actor)
         if patient_ids is not None:
             rows = rows.filter(**{f"{self.patient_field}__in": patient_ids})

@@ -3,14 +3,15 @@ resource stays small: one component per lead whose valueSampledData carries the 
 values, with `factor` and `origin` turning them into millivolts exactly as the recording's gain
 and baseline do. Leads are coded with their MDC codes (ISO/IEEE 11073-10101)."""
 
+import itertools
 import math
 import re
-import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
@@ -23,6 +24,7 @@ from heartmon.fhir.query import Bound, Query, names
 from heartmon.fhir.resources.base import (
     UCUM,
     Entry,
+    PatientId,
     Resource,
     iso,
     key_time,
@@ -90,6 +92,11 @@ def wants_ecg(query: Query) -> bool:
 class EcgSegments:
     name = "ecg"
 
+    @property
+    def max_page(self) -> int:
+        """A 12-lead segment at 500 Hz is some 300 KB: a page holds a few megabytes of them."""
+        return int(settings.FHIR_ECG_SEGMENTS_PER_PAGE)
+
     def permitted(self, actor: Actor) -> bool:
         return may(actor, "ecg_recordings", "signal")
 
@@ -106,18 +113,13 @@ class EcgSegments:
             return []
         wanted = _wanted_ids(query)
         recordings = self._matching(actor, query, wanted, after)
-        sign = "-" if query.descending else ""
-        entries: list[Entry] = []
-        for recording in recordings.order_by(f"{sign}start_time", f"{sign}pk").iterator(50):
-            for index in _indices(recording, descending=query.descending):
-                key = [key_time(recording.start_time), str(recording.pk), index]
-                if _beyond(key, after, descending=query.descending) and _selected(
-                    recording, index, query.date, wanted
-                ):
-                    entries.append(self._entry(recording, index, key))
-                    if len(entries) == count:
-                        return entries
-        return entries
+        found = (
+            self._entry(recording, index)
+            for recording, index in _segment_order(recordings, descending=query.descending)
+            if _beyond(_key(recording, index), after, descending=query.descending)
+            and _selected(recording, index, query.date, wanted)
+        )
+        return list(itertools.islice(found, count))
 
     def _matching(
         self, actor: Actor, query: Query, wanted: set[tuple[str, int]] | None, after: Any
@@ -136,10 +138,10 @@ class EcgSegments:
             recordings = recordings.filter(**{edge: after[0]})
         return recordings
 
-    def _entry(self, recording: Recording, index: int, key: list[Any]) -> Entry:
+    def _entry(self, recording: Recording, index: int) -> Entry:
         return Entry(
             sort=(segment_start(recording, index),),
-            key=key,
+            key=_key(recording, index),
             patient_id=recording.patient_id,
             make=lambda: segment_resource(recording, index, _read_segment(recording, index)),
         )
@@ -152,13 +154,11 @@ class EcgSegments:
         index = int(match[2])
         if recording is None or index >= _segment_count(recording):
             return None
-        return self._entry(
-            recording, index, [key_time(recording.start_time), str(recording.pk), index]
-        )
+        return self._entry(recording, index)
 
     def export(
         self, actor: Actor, *, patient_ids: QuerySet[Any] | None, since: datetime | None
-    ) -> Iterator[tuple[Resource, uuid.UUID | None]]:
+    ) -> Iterator[tuple[Resource, PatientId]]:
         recordings = self.recordings(actor)
         if patient_ids is not None:
             recordings = recordings.filter(patient_id__in=patient_ids)
@@ -224,9 +224,21 @@ def _segment_count(recording: Recording) -> int:
     return math.ceil(recording.sample_count / segment_samples(recording.sample_rate))
 
 
-def _indices(recording: Recording, *, descending: bool) -> range:
-    count = _segment_count(recording)
-    return range(count - 1, -1, -1) if descending else range(count)
+def _segment_order(
+    recordings: QuerySet[Recording], *, descending: bool
+) -> Iterator[tuple[Recording, int]]:
+    """Every segment in the searches' order: by recording (start, id), then by index."""
+    sign = "-" if descending else ""
+    for recording in recordings.order_by(f"{sign}start_time", f"{sign}pk").iterator(50):
+        count = _segment_count(recording)
+        yield from (
+            (recording, index) for index in (range(count)[::-1] if descending else range(count))
+        )
+
+
+def _key(recording: Recording, index: int) -> list[Any]:
+    """A segment's position in the searches' order, for `_page`."""
+    return [key_time(recording.start_time), str(recording.pk), index]
 
 
 def _read_segment(recording: Recording, index: int) -> np.ndarray:

@@ -20,6 +20,7 @@ from heartmon.fhir.query import Query, Token, names
 from heartmon.fhir.resources.base import (
     UCUM,
     Entry,
+    PatientId,
     Resource,
     key_time,
     keyset,
@@ -154,6 +155,7 @@ def _mark_derived(resource: Resource, segment: str | None) -> None:
 
 class Readings:
     name = "readings"
+    max_page: int | None = None
 
     def permitted(self, actor: Actor) -> bool:
         return True  # the Observation type's role is the readings'
@@ -199,7 +201,7 @@ class Readings:
 
     def export(
         self, actor: Actor, *, patient_ids: QuerySet[Any] | None, since: datetime | None
-    ) -> Iterator[tuple[Resource, uuid.UUID | None]]:
+    ) -> Iterator[tuple[Resource, PatientId]]:
         rows = _readings(actor)
         recordings = recordings_for(actor)
         if patient_ids is not None:

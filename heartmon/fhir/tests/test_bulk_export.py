@@ -7,6 +7,7 @@ import time_machine
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from heartmon.audit.models import AuditEvent
 from heartmon.fhir import writer
@@ -222,7 +223,7 @@ def test_a_cancel_during_the_run_stops_it_and_keeps_no_file(
 ):
     """The cancel lands just before the writer's progress check (a query wrapper plays the
     person pressing DELETE mid-export)."""
-    monkeypatch.setattr(writer, "CHECK_EVERY", 2)
+    monkeypatch.setattr(writer, "CHECK_SECONDS", 0)
 
     def cancel_first(execute, sql, params, many, context):
         if 'SET "progress"' in sql:
@@ -236,3 +237,38 @@ def test_a_cancel_during_the_run_stops_it_and_keeps_no_file(
     assert job.status == ExportStatus.CANCELLED
     assert not job.files.exists()
     assert not default_storage.exists(f"{job.prefix}/Observation-1.ndjson")
+
+
+def test_an_export_whose_worker_died_has_failed(as_dana, readings):
+    status = status_path(as_dana.get("/fhir/R4/$export", **ASYNC))  # its task never runs here
+    job = ExportJob.objects.get()
+    default_storage.save(f"{job.prefix}/Patient-1.ndjson", io.BytesIO(b"{}\n"))
+    job.files.create(resource_type="Patient", name="Patient-1.ndjson", count=1)
+    ExportJob.objects.update(
+        status=ExportStatus.RUNNING, heartbeat_at=timezone.now() - timedelta(minutes=6)
+    )
+
+    body = assert_outcome(as_dana.get(status), 500, "exception")
+
+    assert "ask again" in body["issue"][0]["diagnostics"]
+    assert ExportJob.objects.get().status == ExportStatus.FAILED
+    assert not job.files.exists()
+    assert not default_storage.exists(f"{job.prefix}/Patient-1.ndjson")
+
+
+def test_a_running_export_with_a_live_worker_keeps_running(as_dana, readings):
+    status = status_path(as_dana.get("/fhir/R4/$export", **ASYNC))
+    ExportJob.objects.update(status=ExportStatus.RUNNING, heartbeat_at=timezone.now())
+
+    assert as_dana.get(status).status_code == 202
+
+
+def test_a_third_export_at_once_waits(as_dana, readings):
+    for _ in range(2):
+        status_path(as_dana.get("/fhir/R4/$export", **ASYNC))  # their tasks never run here
+
+    response = as_dana.get("/fhir/R4/$export", **ASYNC)
+
+    assert_outcome(response, 429, "throttled")
+    assert response["Retry-After"] == "60"
+    assert ExportJob.objects.count() == 2

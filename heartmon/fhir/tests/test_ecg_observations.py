@@ -1,11 +1,12 @@
 import numpy as np
+import orjson
 import pytest
 
 from heartmon.core.actor import Actor
 from heartmon.ecg.models import Recording
 from heartmon.ecg.services.analysis import analyse_recording
 from heartmon.ecg.tests import signals
-from heartmon.fhir.tests.fhir_checks import assert_outcome, fhir_json
+from heartmon.fhir.tests.fhir_checks import assert_outcome, fhir_json, valid
 from heartmon.telemetry.models import Reading, Source
 
 URL = "/fhir/R4/Observation"
@@ -122,9 +123,13 @@ def test_another_organization_cannot_read_a_segment(as_charlie, recording):
 
 
 @pytest.mark.parametrize("order", ["date", "-date"])
-def test_pages_over_readings_and_segments_hold_each_once(as_dana, recording, order):
+@pytest.mark.parametrize("segments_a_page", [1, 20])
+def test_pages_over_readings_and_segments_hold_each_once(
+    as_dana, recording, order, segments_a_page, settings
+):
     analyse_recording(recording_id=recording.pk, actor=Actor.of_system("test"))
     whole = fhir_json(as_dana.get(URL, {"_count": 1000, "_sort": order}))
+    settings.FHIR_ECG_SEGMENTS_PER_PAGE = segments_a_page
 
     url: str | None = f"{URL}?_count=7&_sort={order}"
     paged = []
@@ -135,3 +140,43 @@ def test_pages_over_readings_and_segments_hold_each_once(as_dana, recording, ord
 
     assert paged == [entry["resource"]["id"] for entry in whole["entry"]]
     assert len(set(paged)) == len(paged) > 7
+
+
+def test_a_bulk_export_holds_every_segment_whole(
+    as_dana, recording, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        kicked = as_dana.get(
+            "/fhir/R4/$export", {"_type": "Observation"}, HTTP_PREFER="respond-async"
+        )
+    status = kicked["Content-Location"].removeprefix("http://testserver")
+    [output] = as_dana.get(status).json()["output"]
+    response = as_dana.get(output["url"].removeprefix("http://testserver"))
+    lines = b"".join(response.streaming_content).splitlines()
+
+    segments = [valid(orjson.loads(line)) for line in lines]
+    assert [segment["id"] for segment in segments] == [
+        f"ecg-{recording.pk}-{index}" for index in range(3)
+    ]
+    exported = np.concatenate(
+        [
+            np.array(s["component"][1]["valueSampledData"]["data"].split(), dtype=int)
+            for s in segments
+        ]
+    )
+    assert np.array_equal(exported, signals.mitdb(25)[:, 1])
+
+
+def test_a_page_holds_few_segments_and_keeps_date_order(as_dana, recording, settings):
+    """With two segments a page, readings after the second segment wait for the next page."""
+    analyse_recording(recording_id=recording.pk, actor=Actor.of_system("test"))
+    whole = fhir_json(as_dana.get(URL, {"_count": 1000}))
+    settings.FHIR_ECG_SEGMENTS_PER_PAGE = 2
+
+    first = fhir_json(as_dana.get(URL, {"_count": 1000}))
+    ids = [entry["resource"]["id"] for entry in first["entry"]]
+
+    assert sum(found.startswith("ecg-") for found in ids) == 2
+    assert ids == [entry["resource"]["id"] for entry in whole["entry"]][: len(ids)]
+    assert len(ids) < len(whole["entry"])
+    assert "next" in {link["relation"] for link in first["link"]}
