@@ -10,6 +10,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.core.management.utils import get_random_secret_key
 
 django_stubs_ext.monkeypatch()  # lets admin.ModelAdmin[Model] and friends subscript at run time
@@ -137,6 +138,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery beat (`beat` in the Procfile) runs the daily upkeep; without a broker nothing schedules
+# it and `heartmon maintain_readings` is run by cron instead.
+CELERY_BEAT_SCHEDULE = {
+    "maintain-readings": {
+        "task": "heartmon.telemetry.tasks.maintain_readings",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
 
 # E-mail: console by default, SMTP via EMAIL_URL (smtp://user:password@host:port, smtp+tls://...).
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
