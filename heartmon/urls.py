@@ -8,6 +8,7 @@ from heartmon.metrics.views import metrics
 api_v1 = [
     path("", include("heartmon.accounts.urls")),
     path("", include("heartmon.audit.urls")),
+    path("", include("heartmon.outbox.urls")),
     path("", include("heartmon.clinic.urls")),
     path("", include("heartmon.devices.urls")),
     path("", include("heartmon.telemetry.urls")),
@@ -23,4 +24,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/v1/", include(api_v1)),
+    path("fhir/R4/", include("heartmon.fhir.urls")),
 ]
