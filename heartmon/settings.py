@@ -10,6 +10,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.core.management.utils import get_random_secret_key
 
 django_stubs_ext.monkeypatch()  # lets admin.ModelAdmin[Model] and friends subscript at run time
@@ -139,9 +140,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Celery beat (`celery -A heartmon beat`) retries the outbox's due messages.
+# Celery beat (`beat` in the Procfile) retries the outbox's due messages and runs the daily
+# upkeep of the readings' partitions; without a broker, `heartmon deliver_outbox` and a daily
+# `heartmon maintain_readings` (cron) do the same.
 CELERY_BEAT_SCHEDULE = {
-    "deliver-outbox": {"task": "heartmon.outbox.tasks.deliver_due_messages", "schedule": 30.0}
+    "deliver-outbox": {"task": "heartmon.outbox.tasks.deliver_due_messages", "schedule": 30.0},
+    "maintain-readings": {
+        "task": "heartmon.telemetry.tasks.maintain_readings",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # FHIR Bulk Data exports: files are kept this long after the export finished, and split into

@@ -168,8 +168,10 @@ def smoke_test(
 ) -> bool:
     admin = signed_in(proxy, admin_email)
     patient, key = set_up_a_monitored_patient(admin)
+    # Readings belong to the patient the device is assigned to when they are measured: from
+    # the admission on (a few seconds ahead is within what the server accepts).
     now = datetime.now(UTC).replace(microsecond=0)
-    moments = [now - timedelta(seconds=s) for s in range(1, 6)]
+    moments = [now + timedelta(seconds=s) for s in range(1, 6)]
     over_http = [
         {"metric": "heart_rate", "value": 71, "recorded_at": m.isoformat()} for m in moments[:3]
     ]
