@@ -4,6 +4,7 @@ every DRF endpoint: they all parse JSON with core.parsers.JSONParser."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework import parsers
+from rest_framework.views import APIView
 
 from heartmon.core import parsers as core_parsers
 from heartmon.core.parsers import MAX_DEPTH, deeper_than
@@ -15,8 +16,8 @@ DEEP = "[" * 100_000 + "]" * 100_000
 OVER_THE_LIMIT = '{"a": ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "}"
 
 
-def _views(resolver: URLResolver) -> list[type]:
-    found: list[type] = []
+def _views(resolver: URLResolver) -> list[type[APIView]]:
+    found: list[type[APIView]] = []
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             found += _views(pattern)
