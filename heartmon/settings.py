@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "heartmon.core.middleware.RequestIdMiddleware",
     "heartmon.core.errors.ProblemDetailsMiddleware",
+    "heartmon.core.errors.LengthRequiredMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
