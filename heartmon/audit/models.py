@@ -24,6 +24,7 @@ class AuditAction(models.TextChoices):
     ROLE_CHANGED = "user.role_changed"
     USER_DEACTIVATED = "user.deactivated"
     USER_REACTIVATED = "user.reactivated"
+    USER_DELETED = "user.deleted"
     ORGANIZATION_UPDATED = "organization.updated"
     DEVICE_ASSIGNED = "device.assigned"
     DEVICE_ASSIGNMENTS_VIEWED = "device.assignments_viewed"

@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from heartmon.core.errors import InvalidInput
-from heartmon.core.pagination import LimitOffsetPagination
+from heartmon.core.query import list_parameters, refuse_unknown_parameters
 
 ORDERINGS = {"recorded_at": ("recorded_at", "id"), "-recorded_at": ("-recorded_at", "-id")}
 PAGE_SIZE = 100
@@ -21,7 +21,7 @@ def ordering_of(request: Request) -> tuple[str, str]:
     return ORDERINGS[name]
 
 
-class OffsetPages(LimitOffsetPagination):
+class OffsetPages(pagination.LimitOffsetPagination):
     default_limit = PAGE_SIZE
     max_limit = MAX_PAGE_SIZE
 
@@ -43,6 +43,7 @@ class ReadingPagination(pagination.CursorPagination):
     def paginate_queryset(
         self, queryset: Any, request: Request, view: Any = None
     ) -> list[Any] | None:
+        refuse_unknown_parameters(request, list_parameters(view, self))
         if "offset" not in request.query_params:
             return super().paginate_queryset(queryset, request, view)
         self.offset_pages = OffsetPages()
