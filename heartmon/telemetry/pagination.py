@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework import pagination
+from rest_framework import exceptions, pagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -36,6 +36,15 @@ class ReadingPagination(pagination.CursorPagination):
     page_size_query_param = "limit"
     ordering = ORDERINGS["recorded_at"]
     offset_pages: OffsetPages | None = None
+
+    def decode_cursor(self, request: Request) -> Any:
+        """An invalid cursor is bad input (400), not a missing resource."""
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound as exc:
+            raise InvalidInput(
+                "Invalid cursor: use the next or previous link of a page.", field="cursor"
+            ) from exc
 
     def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> tuple[str, ...]:
         return ordering_of(request)
