@@ -44,6 +44,7 @@ def test_every_drf_view_parses_json_with_the_depth_limited_parser():
     ("data", "depth", "deeper"),
     [
         (1, 0, False),
+        ([], 0, True),
         ([], 1, False),
         ([[1]], 1, True),
         ([{"a": [1]}], 2, True),
