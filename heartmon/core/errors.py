@@ -275,7 +275,7 @@ class LengthRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (
             isinstance(request, WSGIRequest)
-            and "Transfer-Encoding" in request.headers
+            and "chunked" in request.headers.get("Transfer-Encoding", "").lower()
             and not request.META.get("CONTENT_LENGTH")
         ):
             detail = "Send the body with a Content-Length header; chunked bodies are not read."
