@@ -19,8 +19,8 @@ def _gets(schema, ids):
     """Every GET of the schema whose path parameters the cast can fill, with its query names."""
     for path, operations in schema["paths"].items():
         operation = operations.get("get")
-        if operation is None:
-            continue
+        if operation is None or ("{id}" in path and not path.startswith("/api/v1/devices/")):
+            continue  # the cast's `id` is a device's
         try:
             url = path.format(**ids)
         except KeyError:
