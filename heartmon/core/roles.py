@@ -74,6 +74,17 @@ def may(actor: Actor, resource: str, action: str) -> bool:
     return actor.role is not None and actor.role in PERMISSIONS[resource].get(action, frozenset())
 
 
+def refusal(actor: Actor, resource: str, action: str) -> str:
+    """Why the role table refuses `action` on `resource` to this actor: the right it lacks, and
+    the roles that have it."""
+    allowed = [role.value for role in Role if role in PERMISSIONS[resource].get(action, ())]
+    who = f"{Role(actor.role).label}s" if actor.role in Role.values else "You"
+    holders = ", ".join(allowed) or "no role"
+    return (
+        f"{who} may not {action} {resource}: the role table gives {resource}.{action} to {holders}."
+    )
+
+
 def role_table_markdown() -> str:
     roles = list(Role)
     lines = [
