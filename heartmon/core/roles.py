@@ -48,10 +48,12 @@ PERMISSIONS: dict[str, dict[str, frozenset[Role]]] = {
     "device_settings": {"read": DEVICE_MANAGERS | CLINICIANS, "write": DEVICE_MANAGERS},
     "firmware": {"read": DEVICE_MANAGERS, "write": DEVICE_MANAGERS},
     # Telemetry. "write": enter readings by hand (devices send theirs with a device key);
+    # "observe": enter a patient's vital signs taken by hand, with no device;
     # "correct": change or delete a stored reading.
     "readings": {
         "read": ADMINS | CLINICIANS,
         "write": CLINICAL,
+        "observe": CLINICIANS,
         "correct": ADMINS | CLINICIANS,
     },
     # ECG. Every role sees a recording's metadata; "signal": samples, beats, exports and the

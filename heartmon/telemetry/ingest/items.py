@@ -10,6 +10,7 @@ from typing import Any
 
 from heartmon.clinic.models import Patient
 from heartmon.core.actor import Actor
+from heartmon.core.roles import may
 from heartmon.core.time import EARLIEST, measured_time
 from heartmon.devices.models import Device, DeviceAssignment
 from heartmon.telemetry.ingest.parsing import OWN, REFERENCE, Shape, uuid_or_none
@@ -42,15 +43,18 @@ def rows_item_by_item(
         else:
             rejected.append({"index": index, "errors": item})
     devices = _devices_for(checked, sender=sender, actor=actor)
-    patients = _patients_for(checked, devices)
+    patients = _patients_for(checked, sender=sender, actor=actor)
     current = _current_patients(devices.values())
     rows: list[Row] = []
     for item in checked:
-        resolved = _resolve(item, sender=sender, devices=devices, patients=patients)
+        resolved = _resolve(item, sender=sender, actor=actor, devices=devices, patients=patients)
         if isinstance(resolved, dict):
             rejected.append({"index": item.index, "errors": resolved})
             continue
         device, patient_id = resolved
+        if device is None:  # a manual observation
+            rows.append((None, patient_id, item.metric, item.value, item.recorded_at))
+            continue
         rows.append(
             (
                 device.pk,
@@ -111,13 +115,16 @@ def _devices_for(items: list[_Item], *, sender: Device | None, actor: Actor) -> 
     return {str(device.pk): device for device in found}
 
 
-def _patients_for(items: list[_Item], devices: dict[str, Device]) -> dict[str, Patient]:
-    """Patients the items name, among those of the devices' organizations."""
+def _patients_for(items: list[_Item], *, sender: Device | None, actor: Actor) -> dict[str, Patient]:
+    """Patients the items name, among those of the sender's organization or the actor's."""
     ids = {parsed for item in items if (parsed := uuid_or_none(item.patient_key))}
     if not ids:
         return {}
-    organizations = {device.organization_id for device in devices.values()}
-    found = Patient.objects.filter(pk__in=ids, organization_id__in=organizations)
+    found = Patient.objects.filter(pk__in=ids)
+    if sender is not None:
+        found = found.filter(organization_id=sender.organization_id)
+    else:
+        found = found.visible_to(actor)
     return {str(patient.pk): patient for patient in found}
 
 
@@ -131,16 +138,17 @@ def _resolve(
     item: _Item,
     *,
     sender: Device | None,
+    actor: Actor,
     devices: dict[str, Device],
     patients: dict[str, Patient],
-) -> tuple[Device, uuid.UUID | None] | dict[str, list[str]]:
+) -> tuple[Device | None, uuid.UUID | None] | dict[str, list[str]]:
     device_field, patient_field, customer_field = item.shape.ids
     if sender is not None:
         if item.device_key is not None and uuid_or_none(item.device_key) != sender.pk:
             return {device_field: ["A device sends only its own readings."]}
         device = sender
     elif item.device_key is None:
-        return {device_field: ["Name the device that took this reading."]}
+        return _observation(item, actor=actor, patients=patients)
     elif (found := _find(devices, item.device_key)) is None:
         return {device_field: ["Unknown device."]}
     else:
@@ -157,6 +165,22 @@ def _resolve(
     if patient is None or patient.organization_id != device.organization_id:
         return {patient_field: ["Unknown patient."]}
     return device, patient.pk
+
+
+def _observation(
+    item: _Item, *, actor: Actor, patients: dict[str, Patient]
+) -> tuple[None, uuid.UUID] | dict[str, list[str]]:
+    """A person's item naming no device: a manual observation of the patient it names, which
+    doctors and nurses enter."""
+    device_field, patient_field, _ = item.shape.ids
+    if item.shape is not OWN or item.patient_key is None:
+        return {device_field: ["Name the device that took this reading, or the patient observed."]}
+    if not may(actor, "readings", "observe"):
+        return {device_field: ["Only doctors and nurses enter observations without a device."]}
+    patient = _find(patients, item.patient_key)
+    if patient is None:
+        return {patient_field: ["Unknown patient."]}
+    return None, patient.pk
 
 
 def _find(found: dict[str, Any], key: str) -> Any:
