@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "heartmon.devices",
     "heartmon.telemetry",
     "heartmon.ecg",
+    "heartmon.alarms",
     "heartmon.simulator",
 ]
 
@@ -246,6 +247,9 @@ SPECTACULAR_SETTINGS = {
         "DeviceStatusEnum": "heartmon.devices.models.DeviceStatus",
         "OtaStatusEnum": "heartmon.devices.serializers.OTA_STATUSES",
         "RecordingKindEnum": "heartmon.ecg.models.RecordingKind",
+        "MetricEnum": "heartmon.telemetry.models.Metric",
+        "RuleMetricEnum": "heartmon.alarms.models.RULE_METRIC_CHOICES",
+        "AlarmKindEnum": "heartmon.alarms.models.Kind",
     },
 }
 

@@ -120,11 +120,8 @@ def _patients_for(items: list[_Item], *, sender: Device | None, actor: Actor) ->
     ids = {parsed for item in items if (parsed := uuid_or_none(item.patient_key))}
     if not ids:
         return {}
-    found = Patient.objects.filter(pk__in=ids)
-    if sender is not None:
-        found = found.filter(organization_id=sender.organization_id)
-    else:
-        found = found.visible_to(actor)
+    found = Patient.objects.visible_to(sender.as_actor() if sender is not None else actor)
+    found = found.filter(pk__in=ids)
     return {str(patient.pk): patient for patient in found}
 
 

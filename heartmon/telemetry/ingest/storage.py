@@ -1,9 +1,11 @@
 """Storing checked rows: one binary COPY on PostgreSQL (an upsert only when a reading was stored
-before), one bulk_create on SQLite. HTTP, MQTT and ECG analysis all store through here."""
+before), one bulk_create on SQLite. HTTP, MQTT and ECG analysis all store through here, and
+`signals.readings_stored` tells the alarm engine once the batch is committed."""
 
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any, NamedTuple
 
 import psycopg
@@ -11,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from heartmon.telemetry.models import Reading
+from heartmon.telemetry.signals import readings_stored
 
 COLUMNS = ("device_id", "patient_id", "metric", "value", "recorded_at", "received_at", "source")
 COPY_TYPES = ["uuid", "uuid", "varchar", "float8", "timestamptz", "timestamptz", "varchar"]
@@ -36,9 +39,18 @@ def store_readings(rows: Sequence[Row], *, source: str) -> int:
         return 0
     received_at = timezone.now()
     if connection.vendor == "postgresql":
-        return _copy(rows, received_at=received_at, source=source)
-    with transaction.atomic():
-        return _bulk_create(rows, received_at=received_at, source=source)
+        stored = _copy(rows, received_at=received_at, source=source)
+    else:
+        with transaction.atomic():
+            stored = _bulk_create(rows, received_at=received_at, source=source)
+    transaction.on_commit(
+        partial(_announce, rows=rows, source=source, received_at=received_at), robust=True
+    )
+    return stored
+
+
+def _announce(*, rows: Sequence[Row], source: str, received_at: datetime) -> None:
+    readings_stored.send_robust(Reading, rows=rows, source=source, received_at=received_at)
 
 
 def _copy(rows: Sequence[Row], *, received_at: datetime, source: str) -> int:

@@ -127,7 +127,7 @@ def test_moving_an_observation_onto_another_at_the_same_time_is_a_conflict(as_da
     later = (T0 + timedelta(minutes=5)).isoformat()
     as_dana.post(url(patient), {"recorded_at": T0.isoformat(), "spo2": 95}, format="json")
     as_dana.post(url(patient), {"recorded_at": later, "spo2": 96}, format="json")
-    first = Reading.objects.order_by("recorded_at").first()
+    first = Reading.objects.order_by("recorded_at")[0]
 
     response = as_dana.patch(f"/api/v1/readings/{first.pk}/", {"recorded_at": later}, format="json")
 
