@@ -1,7 +1,8 @@
 """Live evaluation: every committed batch of readings, whatever stored it, goes through
 `evaluate_readings` once (see `telemetry.signals.readings_stored`). Set-based: the batch's
-patients' places, effective rules and condition states are one query each, whatever the batch's
-size; only conditions that are raised or pending are stored between batches.
+patients' places (their rows locked, so one patient's batches are evaluated one at a time),
+effective rules and condition states are one query each, whatever the batch's size; only
+conditions that are raised or pending are stored between batches.
 
 Time is the readings' `recorded_at`. A reading more than `LIVE_AGE` old on arrival raises no live
 alarm (a replay counts it); one no later than the last seen for its condition changes nothing.
@@ -60,7 +61,7 @@ def evaluate_readings(rows: Sequence[Sequence[Any]], *, received_at: datetime) -
     if not batch.patients:
         return
     with transaction.atomic():
-        where = whereabouts(batch.patients)
+        where = whereabouts(batch.patients, lock=True)
         states = load_states(batch.patients)
         changes = _rule_changes(batch, where, states)
         changes += _data_returned(batch, where, states, now=received_at.timestamp())
@@ -139,9 +140,8 @@ class States:
 
 
 def load_states(patients: Iterable[uuid.UUID], conditions: Iterable[str] = ()) -> States:
-    """The patients' stored condition states, locked until the transaction ends (in a fixed order,
-    so two batches of the same patients wait for each other rather than deadlock)."""
-    rows = ConditionState.objects.select_for_update().filter(patient_id__in=list(patients))
+    """The patients' stored condition states (read once the patients are locked)."""
+    rows = ConditionState.objects.filter(patient_id__in=list(patients))
     if conditions:
         rows = rows.filter(condition__in=list(conditions))
     return States(rows.order_by("pk"))

@@ -25,10 +25,16 @@ class Whereabouts:
         return self.places[0] if self.places else None
 
 
-def whereabouts(patient_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Whereabouts]:
-    """Each patient's organization and open admission's place with its ancestors, in one
-    query."""
-    rows = Patient.objects.filter(pk__in=patient_ids).values_list(
+def whereabouts(
+    patient_ids: Collection[uuid.UUID], *, lock: bool = False
+) -> dict[uuid.UUID, Whereabouts]:
+    """Each patient's organization and open admission's place with its ancestors, in one query.
+    `lock`: hold the patients' rows until the transaction ends (in a fixed order), so that the
+    engine evaluates one patient's batches one at a time."""
+    patients = Patient.objects.filter(pk__in=patient_ids).order_by("pk")
+    if lock:
+        patients = patients.select_for_update(of=("self",))
+    rows = patients.values_list(
         "pk",
         "organization_id",
         "admissions__place_id",

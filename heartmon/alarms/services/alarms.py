@@ -59,7 +59,7 @@ def raise_alarm(subject: Subject, change: Change) -> Alarm:
     priority = change.priority or ""
     open_alarm = _open(subject)
     if open_alarm is not None:
-        return _raise_again(open_alarm, change, at)
+        return open_alarm if open_alarm.active else _raise_again(open_alarm, change, at)
     try:
         with transaction.atomic():
             alarm = Alarm.objects.create(
