@@ -132,8 +132,9 @@ def due(
 def level(state: State, priority: str | None, at: float) -> tuple[State, Change | None]:
     """A condition with no delay, raised at whatever priority a score gives (NEWS2, no data):
     raised when it appears, escalated when it rises, cleared when it goes; a lower score keeps
-    the priority already raised."""
-    if state.last_at is not None and at <= state.last_at:
+    the priority already raised. Scores are worked out afresh from what is stored, so only an
+    earlier time is ignored."""
+    if state.last_at is not None and at < state.last_at:
         return state, None
     if priority is None:
         if state.raised is None:

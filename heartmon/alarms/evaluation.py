@@ -6,7 +6,8 @@ conditions that are raised or pending are stored between batches.
 
 Time is the readings' `recorded_at`. A reading more than `LIVE_AGE` old on arrival raises no live
 alarm (a replay counts it); one no later than the last seen for its condition changes nothing.
-Data from a patient's device also clears the patient's "no data" technical alarm."""
+Data from a patient's device also clears the patient's "no data" technical alarm; observations
+entered by hand update the patient's NEWS2 (devices' values count at the timed checks)."""
 
 import uuid
 from collections import defaultdict
@@ -18,9 +19,12 @@ from typing import Any
 from django.db import transaction
 
 from heartmon.alarms import engine
-from heartmon.alarms.models import RULE_METRICS, Condition, ConditionState, Kind, as_datetime
+from heartmon.alarms.models import RULE_METRICS, Condition, Kind
+from heartmon.alarms.news2 import METRICS as NEWS2_METRICS
 from heartmon.alarms.selectors import Whereabouts, effective_rules, whereabouts
 from heartmon.alarms.services.alarms import Subject, apply
+from heartmon.alarms.services.scores import evaluate_news2
+from heartmon.alarms.states import States, load_states, save_states
 
 LIVE_AGE = timedelta(minutes=5)
 _RULE_METRICS = frozenset(metric.value for metric in RULE_METRICS)
@@ -34,6 +38,7 @@ class Batch:
         default_factory=lambda: defaultdict(list)
     )
     devices: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
+    observed: set[uuid.UUID] = field(default_factory=set)  # with a manual NEWS2 parameter
 
     @property
     def patients(self) -> set[uuid.UUID]:
@@ -49,6 +54,8 @@ def live_batch(rows: Iterable[Sequence[Any]], *, received_at: datetime) -> Batch
             continue
         if device_id is not None:
             batch.devices[patient_id] = device_id
+        elif metric in NEWS2_METRICS:
+            batch.observed.add(patient_id)
         if metric in _RULE_METRICS:
             batch.readings[patient_id, metric].append((recorded_at.timestamp(), value))
     for series in batch.readings.values():
@@ -68,10 +75,12 @@ def evaluate_readings(rows: Sequence[Sequence[Any]], *, received_at: datetime) -
         save_states(states)
         for subject, change in changes:
             apply(subject, change)
+    if batch.observed:
+        evaluate_news2(batch.observed, now=received_at)
 
 
 def _rule_changes(
-    batch: Batch, where: dict[uuid.UUID, Whereabouts], states: "States"
+    batch: Batch, where: dict[uuid.UUID, Whereabouts], states: States
 ) -> list[tuple[Subject, engine.Change]]:
     rules = effective_rules(where) if batch.readings else {}
     changes = []
@@ -97,7 +106,7 @@ def _rule_changes(
 
 
 def _data_returned(
-    batch: Batch, where: dict[uuid.UUID, Whereabouts], states: "States", *, now: float
+    batch: Batch, where: dict[uuid.UUID, Whereabouts], states: States, *, now: float
 ) -> list[tuple[Subject, engine.Change]]:
     changes = []
     for patient in batch.devices:
@@ -115,78 +124,3 @@ def _data_returned(
             )
             changes.append((subject, change))
     return changes
-
-
-class States:
-    """Condition states of some patients as loaded (locked), and those changed since."""
-
-    def __init__(self, rows: Iterable[ConditionState]) -> None:
-        self.rows = {(row.patient_id, row.condition): row for row in rows}
-        self.changed: dict[tuple[uuid.UUID, str], engine.State] = {}
-
-    def get(self, patient: uuid.UUID, condition: str) -> engine.State:
-        key = (patient, condition)
-        if key in self.changed:
-            return self.changed[key]
-        row = self.rows.get(key)
-        return engine.QUIET if row is None else as_state(row)
-
-    def put(self, patient: uuid.UUID, condition: str, state: engine.State) -> None:
-        key = (patient, condition)
-        if state.is_quiet and key not in self.rows:
-            self.changed.pop(key, None)  # quiet, and nothing stored to remove
-        elif state != self.get(patient, condition):
-            self.changed[key] = state
-
-
-def load_states(patients: Iterable[uuid.UUID], conditions: Iterable[str] = ()) -> States:
-    """The patients' stored condition states (read once the patients are locked)."""
-    rows = ConditionState.objects.filter(patient_id__in=list(patients))
-    if conditions:
-        rows = rows.filter(condition__in=list(conditions))
-    return States(rows.order_by("pk"))
-
-
-def save_states(states: States) -> None:
-    """Store the changed states: a quiet one is removed, the others written in one upsert."""
-    quiet = [states.rows[key].pk for key, state in states.changed.items() if state.is_quiet]
-    if quiet:
-        ConditionState.objects.filter(pk__in=quiet).delete()
-    kept = [
-        as_row(patient, condition, state)
-        for (patient, condition), state in states.changed.items()
-        if not state.is_quiet
-    ]
-    if kept:
-        ConditionState.objects.bulk_create(
-            kept,
-            update_conflicts=True,
-            unique_fields=["patient", "condition"],
-            update_fields=["raised", "out_since", "extreme_since", "in_since", "last_at"],
-        )
-
-
-def as_state(row: ConditionState) -> engine.State:
-    return engine.State(
-        raised=row.raised or None,
-        out_since=_seconds(row.out_since),
-        extreme_since=_seconds(row.extreme_since),
-        in_since=_seconds(row.in_since),
-        last_at=_seconds(row.last_at),
-    )
-
-
-def as_row(patient: uuid.UUID, condition: str, state: engine.State) -> ConditionState:
-    return ConditionState(
-        patient_id=patient,
-        condition=condition,
-        raised=state.raised or "",
-        out_since=as_datetime(state.out_since),
-        extreme_since=as_datetime(state.extreme_since),
-        in_since=as_datetime(state.in_since),
-        last_at=as_datetime(state.last_at),
-    )
-
-
-def _seconds(moment: datetime | None) -> float | None:
-    return None if moment is None else moment.timestamp()

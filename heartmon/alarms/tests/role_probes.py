@@ -27,6 +27,7 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
     ("alarms", "read"): [
         Probe("alarm-list", "get", "list", 200, row="alarm"),
         Probe("alarm-detail", "get", "object", 200),
+        Probe("patient-news2", "get", "object", 200, url={"patient_pk": "patient"}),
     ],
     ("alarms", "acknowledge"): [
         Probe("alarm-acknowledge", "post", "object", 200, {"note": "Seen"}),
@@ -43,6 +44,14 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
         Probe("alarm-rule-detail", "delete", "object", 204, url={"pk": "place_rule"}),
     ],
     ("alarm_rules", "patient_override"): [
+        Probe(
+            "patient-news2-scale",
+            "put",
+            "object",
+            200,
+            {"scale2": True, "reason": "COPD"},
+            url={"patient_pk": "patient"},
+        ),
         Probe(
             "patient-alarm-rules",
             "post",
