@@ -49,10 +49,13 @@ demo: $(INSTALLED)
 	$(BIN)/heartmon demo_data
 	@echo "Serving http://$(HOST):$(PORT)/ (API docs at /api/docs/); e-mails go to $(VAR_DIR)/mail/; Ctrl-C stops."
 	@echo "$(SIM_DEVICES) simulated monitors (SIM-001...) send heart rates at $(SIM_RATE) Hz."
+	@echo "The alarms' timed checks (no data, delays, reminders, NEWS2) run every 5 s beside them."
+	$(BIN)/heartmon run_periodic & periodic=$$!; \
+	trap 'kill $$periodic 2>/dev/null' EXIT INT TERM; \
 	if [ "$(SIM_DEVICES)" -gt 0 ]; then \
 	    $(BIN)/heartmon simulate --devices $(SIM_DEVICES) --rate $(SIM_RATE) \
 	        --url http://$(HOST):$(PORT) --progress lines & \
-	    sim=$$!; trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
+	    sim=$$!; trap 'kill $$sim $$periodic 2>/dev/null' EXIT INT TERM; \
 	fi; \
 	$(BIN)/uvicorn heartmon.asgi:application --host $(HOST) --port $(PORT) --lifespan off --no-access-log
 

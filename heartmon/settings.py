@@ -134,6 +134,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# `celery -A heartmon beat`: the alarms' timed checks (`heartmon run_periodic` without Celery).
+CELERY_BEAT_SCHEDULE = {
+    "alarms-timed-checks": {"task": "heartmon.alarms.tasks.timed_checks", "schedule": 5.0},
+    "alarms-news2": {"task": "heartmon.alarms.tasks.news2_checks", "schedule": 60.0},
+}
 
 # E-mail: console by default, SMTP via EMAIL_URL (smtp://user:password@host:port, smtp+tls://...).
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -26,14 +26,15 @@ class Whereabouts:
 
 
 def whereabouts(
-    patient_ids: Collection[uuid.UUID], *, lock: bool = False
+    patient_ids: Collection[uuid.UUID], *, lock: bool = False, skip_locked: bool = False
 ) -> dict[uuid.UUID, Whereabouts]:
     """Each patient's organization and open admission's place with its ancestors, in one query.
     `lock`: hold the patients' rows until the transaction ends (in a fixed order), so that the
-    engine evaluates one patient's batches one at a time."""
-    patients = Patient.objects.filter(pk__in=patient_ids).order_by("pk")
+    engine evaluates one patient's batches one at a time; `skip_locked`: leave out patients
+    someone else holds (the timed checks come back to them)."""
+    patients = Patient.objects.filter(pk__in=list(patient_ids)).order_by("pk")
     if lock:
-        patients = patients.select_for_update(of=("self",))
+        patients = patients.select_for_update(of=("self",), skip_locked=skip_locked)
     rows = patients.values_list(
         "pk",
         "organization_id",
