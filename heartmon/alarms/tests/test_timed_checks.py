@@ -115,7 +115,7 @@ def test_an_unacknowledged_medium_alarm_is_escalated_after_its_delay_once(
 
     alarm = Alarm.objects.get()
     assert alarm.timeline.filter(step=Step.REMINDED).count() == 1
-    told = alarm.timeline.filter(step=Step.NOTIFIED).last()
+    told = alarm.timeline.filter(step=Step.NOTIFIED).reverse()[0]
     assert told.details["reason"] == "unacknowledged"
     assert str(alice.pk) in told.details["recipients"]
 
