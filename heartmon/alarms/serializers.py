@@ -1,9 +1,15 @@
+from datetime import timedelta
 from typing import Any
 
 from rest_framework import serializers
 
-from heartmon.alarms.models import Alarm, AlarmEvent, AlarmRule
-from heartmon.core.fields import VisibleIdsModelSerializer
+from heartmon.alarms.engine import Limits
+from heartmon.alarms.models import RULE_METRIC_CHOICES, Alarm, AlarmEvent, AlarmRule, Priority
+from heartmon.clinic.models import Patient, Place
+from heartmon.core.fields import VisibleIdField, VisibleIdsModelSerializer
+from heartmon.core.time import TimeField, validated_window
+
+MAX_REPLAY = timedelta(days=31)
 
 RULE_FIELDS = [
     "id",
@@ -139,3 +145,63 @@ class AcknowledgeSerializer(serializers.Serializer[None]):
 class News2ScaleSerializer(serializers.Serializer[None]):
     scale2 = serializers.BooleanField()
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ProposedRuleSerializer(serializers.Serializer[None]):
+    """Limits to try (the fields of a rule)."""
+
+    metric = serializers.ChoiceField(choices=RULE_METRIC_CHOICES)
+    low = serializers.FloatField(required=False, allow_null=True, default=None)
+    high = serializers.FloatField(required=False, allow_null=True, default=None)
+    extreme_low = serializers.FloatField(required=False, allow_null=True, default=None)
+    extreme_high = serializers.FloatField(required=False, allow_null=True, default=None)
+    clear_margin = serializers.FloatField(min_value=0, default=0)
+    delay_seconds = serializers.FloatField(min_value=0, max_value=3600, default=0)
+    extreme_delay_seconds = serializers.FloatField(min_value=0, max_value=3600, default=0)
+    clear_delay_seconds = serializers.FloatField(min_value=0, max_value=3600, default=0)
+    priority = serializers.ChoiceField(choices=Priority.choices)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        _check_limits(attrs)
+        return attrs
+
+
+class ReplaySerializer(serializers.Serializer[None]):
+    """A patient or a place, a window of at most 31 days, and optionally the rules to try."""
+
+    patient = VisibleIdField(queryset=Patient.objects.all(), required=False)
+    place = VisibleIdField(queryset=Place.objects.all(), required=False)
+    start = TimeField(edge="start")
+    end = TimeField(edge="end")
+    rules = ProposedRuleSerializer(many=True, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("patient" in attrs) == ("place" in attrs):
+            raise serializers.ValidationError({"patient": ["Name a patient or a place."]})
+        validated_window(attrs)
+        if attrs["end"] - attrs["start"] > MAX_REPLAY:
+            raise serializers.ValidationError({"end": ["Replay at most 31 days at a time."]})
+        rules = attrs.get("rules")
+        if rules is not None and len({rule["metric"] for rule in rules}) != len(rules):
+            raise serializers.ValidationError({"rules": ["One rule per metric."]})
+        return attrs
+
+    def proposed(self) -> dict[str, Limits] | None:
+        rules = self.validated_data.get("rules")
+        if rules is None:
+            return None
+        return {rule["metric"]: limits_of(rule) for rule in rules}
+
+
+def limits_of(rule: dict[str, Any]) -> Limits:
+    return Limits(
+        low=rule["low"],
+        high=rule["high"],
+        priority=rule["priority"],
+        delay=rule["delay_seconds"],
+        clear_margin=rule["clear_margin"],
+        clear_delay=rule["clear_delay_seconds"],
+        extreme_low=rule["extreme_low"],
+        extreme_high=rule["extreme_high"],
+        extreme_delay=rule["extreme_delay_seconds"],
+    )

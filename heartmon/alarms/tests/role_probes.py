@@ -23,6 +23,10 @@ def _patient_rule(world: World) -> dict[str, Any]:
     return {"metric": "spo2", "low": 88, "priority": "medium", "reason": "COPD"}
 
 
+def _replay(world: World) -> dict[str, Any]:
+    return {"patient": world.id("patient"), "start": "2026-01-01", "end": "2026-01-02"}
+
+
 PROBES: dict[tuple[str, str], list[Probe]] = {
     ("alarms", "read"): [
         Probe("alarm-list", "get", "list", 200, row="alarm"),
@@ -37,6 +41,7 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
         Probe("alarm-rule-detail", "get", "object", 200),
         Probe("patient-alarm-rules", "get", "object", 200, url={"patient_pk": "outpatient"}),
         Probe("patient-alarm-rules-effective", "get", "object", 200, url={"patient_pk": "patient"}),
+        Probe("alarm-rule-replay", "post", "create", 200, _replay, foreign_field="patient"),
     ],
     ("alarm_rules", "write"): [
         Probe("alarm-rule-list", "post", "create", 201, _place_rule, foreign_field="place"),

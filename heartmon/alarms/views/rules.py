@@ -7,8 +7,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,7 +19,7 @@ from heartmon.alarms import selectors
 from heartmon.alarms import serializers as s
 from heartmon.alarms.filters import AlarmRuleFilter
 from heartmon.alarms.models import AlarmRule
-from heartmon.alarms.services import rules
+from heartmon.alarms.services import replays, rules
 from heartmon.audit.mixins import AuditedReadMixin
 from heartmon.clinic.models import Patient
 from heartmon.clinic.selectors import patients_for
@@ -89,6 +91,7 @@ class AlarmRuleViewSet(RuleWritesMixin, mixins.ListModelMixin, mixins.RetrieveMo
     permission_classes = [RolePermission]
     role_resource = "alarm_rules"
     filterset_class = AlarmRuleFilter
+    role_actions = {"replay": "read"}
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[AlarmRule]:
@@ -96,6 +99,50 @@ class AlarmRuleViewSet(RuleWritesMixin, mixins.ListModelMixin, mixins.RetrieveMo
         if self.request.method == "GET":
             return found
         return found.filter(patient__isnull=True)  # patients' overrides change under the patient
+
+    @extend_schema(
+        summary="What-if: the alarms rules would have raised over stored readings",
+        description="Runs the live engine's state machine over a patient's (or a place's "
+        "patients') readings in a window of at most 31 days, with their effective rules or the "
+        "`rules` given, and answers the alarms (times, durations, priorities) and counts per "
+        "metric. Nothing is written (the read is audited).",
+        request=s.ReplaySerializer,
+        responses={200: OpenApiTypes.OBJECT, **problems(400, 401, 403)},
+        examples=[
+            OpenApiExample(
+                "A ward's day with a lower SpO2 limit",
+                request_only=True,
+                value={
+                    "place": "3f2b8e4c-1d7a-4e43-9a51-0c6d2f1e9b77",
+                    "start": "2026-11-20",
+                    "end": "2026-11-20",
+                    "rules": [
+                        {
+                            "metric": "spo2",
+                            "low": 88,
+                            "priority": "medium",
+                            "delay_seconds": 15,
+                            "clear_margin": 2,
+                        }
+                    ],
+                },
+            )
+        ],
+    )
+    @action(detail=False, methods=["post"])
+    def replay(self, request: Request) -> Response:
+        serializer = s.ReplaySerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        answer = replays.replay_alarms(
+            patient=data.get("patient"),
+            place=data.get("place"),
+            start=data["start"],
+            end=data["end"],
+            proposed=serializer.proposed(),
+            actor=actor_of(request),
+        )
+        return Response(answer)
 
     def perform_create(self, serializer: Any) -> None:
         if serializer.validated_data.get("patient") is not None:
