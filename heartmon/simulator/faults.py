@@ -99,7 +99,10 @@ class FaultyMonitor:
         self.artefact = self._tick(self.artefact, now, seconds)
         self.probe_off = self._tick(self.probe_off, now, seconds)
         chance = self.rng.random() * 3600 / seconds
-        if self.episode is None and chance < EPISODES_PER_HOUR:
+        # An episode and a probe-off gap never overlap: the truth of an episode is then always
+        # something the monitor could see.
+        calm = self.episode is None and self.probe_off is None
+        if calm and chance < EPISODES_PER_HOUR:
             kind = self.rng.choice(list(EPISODES))
             metric, levels, durations = EPISODES[kind]
             self.episode = Fault(
@@ -107,7 +110,7 @@ class FaultyMonitor:
             )
         elif self.artefact is None and chance < EPISODES_PER_HOUR + ARTEFACTS_PER_HOUR:
             self.artefact = self._artefact(now)
-        elif self.probe_off is None and chance < (
+        elif calm and chance < (
             EPISODES_PER_HOUR + ARTEFACTS_PER_HOUR + PROBE_OFF_PER_HOUR
         ):
             duration = self.rng.uniform(*PROBE_OFF_SECONDS)
