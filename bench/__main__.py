@@ -185,7 +185,8 @@ def _latency_figures(report: Report, organization: object, admin: object, *, dev
     )
     with servers.serving(servers.production()) as base:
         crossing = measured(
-            f"6b. {devices:,} devices x 1 Hz for {alarms.LATENCY_SECONDS} s",
+            f"6b. {devices:,} devices x 1 Hz (a batch every {alarms.INTERVAL} s) for "
+            f"{alarms.LATENCY_SECONDS} s",
             lambda: alarms.latency(base, fleet, seconds=alarms.LATENCY_SECONDS, clients=64),
         )
     stored = alarms.stored_at(crossing)
@@ -235,10 +236,12 @@ def _ward_figures(report: Report, organization: object, admin: object) -> None:
     ]
     report.notes.append(
         "Figure 6: 6a posts live readings (the last four minutes, one in ten out of band) as in "
-        "figure 2; 6b runs every device's batch of one reading through the production server "
-        "with 64 client threads, the heart-rate rule's delay at 0; 6c simulates monitors with "
-        "faults (episodes, artefacts, probe-off gaps) and replays them with the engine's state "
-        "machine (an episode counts as caught by an alarm of its metric from its start to "
+        f"figure 2; 6b: each device posts its last {alarms.INTERVAL} readings every "
+        f"{alarms.INTERVAL} s through the production server (64 client threads), one device in "
+        f"{alarms.CROSSERS_EVERY} crossing the heart-rate limit once with the rule's delay at 0; "
+        "6c simulates monitors with faults (episodes, artefacts, probe-off gaps) and replays "
+        "them with the engine's state machine (an episode counts as caught by an alarm of "
+        "its metric from its start to "
         f"{alarms.GRACE:g} s after its end)."
     )
 

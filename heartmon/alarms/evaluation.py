@@ -90,6 +90,8 @@ def _rule_changes(
             continue
         limits, state = rule.limits, states.get(patient, metric)
         for at, value in series:
+            if state.is_quiet and engine.band(limits, value) < engine.OUT:
+                continue  # in band and nothing pending: the step would change nothing
             state, change = engine.step(state, limits, value, at)
             if change is not None:
                 subject = Subject(

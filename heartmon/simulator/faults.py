@@ -110,9 +110,7 @@ class FaultyMonitor:
             )
         elif self.artefact is None and chance < EPISODES_PER_HOUR + ARTEFACTS_PER_HOUR:
             self.artefact = self._artefact(now)
-        elif calm and chance < (
-            EPISODES_PER_HOUR + ARTEFACTS_PER_HOUR + PROBE_OFF_PER_HOUR
-        ):
+        elif calm and chance < (EPISODES_PER_HOUR + ARTEFACTS_PER_HOUR + PROBE_OFF_PER_HOUR):
             duration = self.rng.uniform(*PROBE_OFF_SECONDS)
             self.probe_off = Fault("probe_off", None, None, duration, now)
 
