@@ -127,3 +127,17 @@ def test_staff_and_technicians_see_no_alarms(as_sam, as_tess, alarm):
 def test_another_organizations_alarm_is_not_found(as_charlie, alarm):
     assert_problem(as_charlie.get(f"{URL}{alarm.pk}/"), 404)
     assert as_charlie.get(URL).json()["count"] == 0
+
+
+def test_the_list_runs_the_same_queries_for_one_alarm_or_many(
+    as_bob, send, monitored, django_assert_max_num_queries
+):
+    for minutes in range(4, 0, -1):  # four alarms, each raised and closed
+        end = NOW - timedelta(minutes=minutes)
+        send(series([130] * 7 + [90] * 7, end=end))
+    assert Alarm.objects.count() == 4
+
+    with django_assert_max_num_queries(8):
+        response = as_bob.get(URL)
+
+    assert response.json()["count"] == 4
