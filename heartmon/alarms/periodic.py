@@ -27,10 +27,10 @@ from heartmon.alarms.models import (
     Kind,
     Priority,
 )
-from heartmon.alarms.selectors import effective_rules, whereabouts
+from heartmon.alarms.selectors import Whereabouts, effective_rules, whereabouts
 from heartmon.alarms.services.alarms import Subject, apply, remind
 from heartmon.alarms.services.scores import evaluate_news2
-from heartmon.alarms.states import load_states, save_states
+from heartmon.alarms.states import States, load_states, save_states
 from heartmon.clinic.models import Admission
 from heartmon.devices.models import DeviceAssignment
 from heartmon.telemetry.models import Reading
@@ -129,32 +129,39 @@ def check_delays(*, now: datetime) -> int:
     patients = set(pending.values_list("patient_id", flat=True))
     if not patients:
         return 0
-    changes = []
     with transaction.atomic():
         where = whereabouts(patients, lock=True, skip_locked=True)
-        rules = effective_rules(where)
         states = load_states(where, RULE_METRICS)
-        for patient_id, condition in list(states.rows):
-            rule = rules.get(patient_id, {}).get(condition)
-            if rule is None:
-                continue
-            state, change = engine.tick(
-                states.get(patient_id, condition), rule.limits, now.timestamp()
-            )
-            states.put(patient_id, condition, state)
-            if change is not None:
-                subject = Subject(
-                    patient_id=patient_id,
-                    organization_id=where[patient_id].organization_id,
-                    condition=condition,
-                    place_id=where[patient_id].place_id,
-                    rule=rule,
-                )
-                changes.append((subject, change))
+        changes = _ticked(states, where, now=now)
         save_states(states)
         for subject, change in changes:
             apply(subject, change)
     return len(changes)
+
+
+def _ticked(
+    states: States, where: dict[uuid.UUID, Whereabouts], *, now: datetime
+) -> list[tuple[Subject, engine.Change]]:
+    """Each stored state moved on to `now` under its patient's rule; the changes."""
+    rules = effective_rules(where)
+    changes = []
+    for patient_id, condition in list(states.rows):
+        rule = rules.get(patient_id, {}).get(condition)
+        if rule is None:
+            continue
+        state = states.get(patient_id, condition)
+        state, change = engine.tick(state, rule.limits, now.timestamp())
+        states.put(patient_id, condition, state)
+        if change is not None:
+            subject = Subject(
+                patient_id=patient_id,
+                organization_id=where[patient_id].organization_id,
+                condition=condition,
+                place_id=where[patient_id].place_id,
+                rule=rule,
+            )
+            changes.append((subject, change))
+    return changes
 
 
 def check_reminders(*, now: datetime) -> int:
