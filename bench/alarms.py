@@ -1,7 +1,8 @@
 """Figure 6, the alarm engine, in the run of the COPY ceiling:
 
-a. HTTP ingestion of live readings (recorded in the last minutes, some out of band) by devices
-   assigned to patients, every batch evaluated under the default rules, against figure 1's COPY;
+a. HTTP ingestion of live readings (recorded in the last minutes, in band but for one
+   tachycardia a device) by devices assigned to patients, every batch evaluated under the
+   default rules, against figure 1's COPY;
 b. alarm latency at DEVICES devices measuring once a second, each posting its readings every
    INTERVAL seconds: for batches that cross a limit (a rule without delay), the time from sending
    to the 200, and when the alarm is stored relative to the 200 (the engine runs once the batch
@@ -44,20 +45,25 @@ EPISODE_METRIC = {
 
 
 def live_batches(cast: Sequence[Monitored], *, per_device: int) -> list[ingestion.Batch]:
-    """Each device's `per_device` readings spread over the last four minutes, one in ten out of
-    band, in batches of ingestion.BATCH."""
+    """Each device's `per_device` readings spread over the last four minutes, in band but for one
+    tachycardia of 20 seconds per device (an alarm each), in batches of ingestion.BATCH."""
     rng = random.Random(1)  # noqa: S311 (benchmark data)
     end = datetime.now(UTC)
     spacing = timedelta(minutes=4) / per_device
-    readings = [
-        ingestion.Reading(
-            monitored,
-            float(rng.randint(125, 140) if rng.random() < 0.1 else rng.randint(60, 100)),
-            end - spacing * (per_device - second),
-        )
-        for monitored in cast
-        for second in range(per_device)
-    ]
+    episode = int(timedelta(seconds=20) / spacing)
+    readings = []
+    for monitored in cast:
+        onset = rng.randrange(per_device - episode)
+        readings += [
+            ingestion.Reading(
+                monitored,
+                float(
+                    rng.randint(130, 140) if onset <= n < onset + episode else rng.randint(55, 115)
+                ),
+                end - spacing * (per_device - n),
+            )
+            for n in range(per_device)
+        ]
     return ingestion.http_batches(readings)
 
 
@@ -69,10 +75,13 @@ class Sent:
     answered: float  # when the 200 came
 
 
-def latency(base: str, cast: Sequence[Monitored], *, seconds: int, clients: int) -> list[Sent]:
+def latency(
+    base: str, cast: Sequence[Monitored], *, seconds: int, clients: int
+) -> tuple[list[Sent], int, int]:
     """Every device measures a heart rate a second and posts the last INTERVAL seconds' readings
     every INTERVAL seconds, for `seconds`; a device in CROSSERS_EVERY sends 150 bpm once, halfway.
-    Returns the crossing batches' timings."""
+    Returns the crossing batches' timings, how many batches were sent and how many failed (no
+    answer within 30 s: the server fell behind)."""
     ticks = seconds // INTERVAL
     jobs = sorted(
         ((tick + index / len(cast)) * INTERVAL, monitored, _crosses(index, tick, ticks))
@@ -117,9 +126,7 @@ def latency(base: str, cast: Sequence[Monitored], *, seconds: int, clients: int)
         thread.start()
     for thread in threads:
         thread.join()
-    if failures:
-        raise RuntimeError(f"{len(failures)} of {len(jobs)} batches failed, first {failures[0]}")
-    return crossing
+    return crossing, len(jobs), len(failures)
 
 
 def _crosses(index: int, tick: int, ticks: int) -> bool:

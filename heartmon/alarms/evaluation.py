@@ -2,7 +2,8 @@
 `evaluate_readings` once (see `telemetry.signals.readings_stored`). Set-based: the batch's
 patients' places (their rows locked, so one patient's batches are evaluated one at a time),
 effective rules and condition states are one query each, whatever the batch's size; only
-conditions that are raised or pending are stored between batches.
+conditions that are raised or pending are stored between batches. A batch that cannot change
+anything (`may_change`) stops after two queries.
 
 Time is the readings' `recorded_at`. A reading more than `LIVE_AGE` old on arrival raises no live
 alarm (a replay counts it); one no later than the last seen for its condition changes nothing.
@@ -65,7 +66,7 @@ def live_batch(rows: Iterable[Sequence[Any]], *, received_at: datetime) -> Batch
 
 def evaluate_readings(rows: Sequence[Sequence[Any]], *, received_at: datetime) -> None:
     batch = live_batch(rows, received_at=received_at)
-    if not batch.patients:
+    if not batch.patients or not may_change(batch):
         return
     with transaction.atomic():
         where = whereabouts(batch.patients, lock=True)
@@ -77,6 +78,26 @@ def evaluate_readings(rows: Sequence[Sequence[Any]], *, received_at: datetime) -
             apply(subject, change)
     if batch.observed:
         evaluate_news2(batch.observed, now=received_at)
+
+
+def may_change(batch: Batch) -> bool:
+    """Whether the batch can change anything: a reading out of its patient's band, a patient
+    with a condition raised or pending, or observations for NEWS2. The common batch (values in
+    band, nothing pending) is settled here in two queries, with no transaction or lock."""
+    if batch.observed:
+        return True
+    where = whereabouts(batch.patients)
+    if any(entry.pending for entry in where.values()):
+        return True
+    rules = effective_rules(where)
+    for (patient, metric), series in batch.readings.items():
+        rule = rules.get(patient, {}).get(metric)
+        if rule is None:
+            continue
+        limits = rule.limits
+        if any(engine.band(limits, value) >= engine.OUT for _, value in series):
+            return True
+    return False
 
 
 def _rule_changes(
