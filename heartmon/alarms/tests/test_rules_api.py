@@ -135,3 +135,21 @@ def test_another_organizations_rules_and_patients_are_not_found(as_charlie, alic
     assert_problem(as_charlie.patch(f"{URL}{rule.pk}/", {"low": 80}), 404)
     assert_problem(as_charlie.get(f"{patient_url(patient)}effective/"), 404)
     assert str(rule.pk) not in {row["id"] for row in as_charlie.get(URL).json()["results"]}
+
+
+def test_the_migration_gives_existing_organizations_the_defaults(org_a):
+    """Organizations made before alarms existed: the data migration's function, on today's
+    models (which it reads the same fields of)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("heartmon.alarms.migrations.0001_alarms")
+    AlarmRule.objects.filter(organization=org_a).delete()
+    AlarmSettings.objects.filter(organization=org_a).delete()
+
+    migration._defaults_for_existing(apps, None)
+    migration._defaults_for_existing(apps, None)  # twice: nothing doubled
+
+    assert AlarmRule.objects.filter(organization=org_a).count() == 4
+    assert AlarmSettings.objects.filter(organization=org_a).count() == 1
