@@ -215,7 +215,7 @@ def patient_day_replay_seconds(series: dict[Any, Any], organization: Any, admin:
     from heartmon.alarms.services.replays import replay_alarms
     from heartmon.telemetry.ingest import ReadingRow, store_readings
 
-    cast = database.monitored_devices(organization, admin, 1, "DAY")[0]
+    cast = database.monitored_devices(organization, admin, 1, f"DAY{organization.pk.hex[:6]}")[0]
     end = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
     shift = end.timestamp() - 86400 - series[1, "heart_rate"].times[0]
     rows = [

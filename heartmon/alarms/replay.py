@@ -9,13 +9,13 @@ out-of-band reading to the next (found with numpy), which makes a patient-day at
 milliseconds when the patient is mostly well."""
 
 import uuid
-from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+from django.db import connection
 
 from heartmon.alarms import engine
 from heartmon.alarms.models import RULE_METRICS
@@ -102,31 +102,46 @@ def _record(
 
 @dataclass
 class Series:
-    times: list[float] = field(default_factory=list)
-    values: list[float] = field(default_factory=list)
+    times: list[float] | np.ndarray = field(default_factory=list)  # epoch seconds, ascending
+    values: list[float] | np.ndarray = field(default_factory=list)
+
+
+# A reading's time as epoch seconds, computed by the database (double precision on both).
+EPOCH = {
+    "postgresql": "date_part('epoch', recorded_at)",
+    "sqlite": "(julianday(recorded_at) - 2440587.5) * 86400.0",
+}
 
 
 def load_series(
     patient_ids: Collection[uuid.UUID], *, start: datetime, end: datetime
 ) -> dict[tuple[uuid.UUID, str], Series]:
     """The patients' readings of the rule metrics in [start, end), by patient and metric, in
-    time order (every reading, however late it arrived)."""
-    rows = (
-        Reading.objects.filter(
-            patient_id__in=list(patient_ids),
-            metric__in=_RULE_METRICS,
-            recorded_at__gte=start,
-            recorded_at__lt=end,
-        )
-        .order_by("patient_id", "metric", "recorded_at")
-        .values_list("patient_id", "metric", "recorded_at", "value")
+    time order (every reading, however late it arrived): one index range per patient and metric,
+    times as epoch seconds from the database straight into numpy (a patient-day at 1 Hz of four
+    vitals is 345,600 readings)."""
+    table = Reading._meta.db_table
+    sql = (
+        f"SELECT {EPOCH[connection.vendor]}, value FROM {table} "  # noqa: S608 (constants)
+        "WHERE patient_id = %s AND metric = %s AND recorded_at >= %s AND recorded_at < %s "
+        "ORDER BY recorded_at"
     )
-    found: dict[tuple[uuid.UUID, str], Series] = defaultdict(Series)
-    for patient_id, metric, recorded_at, value in rows.iterator(chunk_size=20000):
-        series = found[patient_id, metric]
-        series.times.append(recorded_at.timestamp())
-        series.values.append(value)
+    found: dict[tuple[uuid.UUID, str], Series] = {}
+    patient_field = Reading._meta.get_field("patient")
+    with connection.cursor() as cursor:
+        for patient_id in patient_ids:
+            key = patient_field.get_db_prep_value(patient_id, connection)
+            for metric in _RULE_METRICS:
+                bounds = [_db_time(start), _db_time(end)]
+                cursor.execute(sql, [key, metric, *bounds])
+                rows = np.asarray(cursor.fetchall(), dtype=float)
+                if len(rows):
+                    found[patient_id, metric] = Series(rows[:, 0], rows[:, 1])
     return found
+
+
+def _db_time(moment: datetime) -> Any:
+    return Reading._meta.get_field("recorded_at").get_db_prep_value(moment, connection)
 
 
 def replay(
@@ -141,8 +156,8 @@ def replay(
             continue
         episodes += replay_series(
             limits,
-            np.asarray(found.times),
-            np.asarray(found.values),
+            np.asarray(found.times, dtype=float),
+            np.asarray(found.values, dtype=float),
             metric=metric,
             patient_id=patient_id,
         )
