@@ -3,7 +3,7 @@
 patients' places (their rows locked, so one patient's batches are evaluated one at a time),
 effective rules and condition states are one query each, whatever the batch's size; only
 conditions that are raised or pending are stored between batches. A batch that cannot change
-anything (`may_change`) stops after two queries.
+anything (`may_change`) stops after one.
 
 Time is the readings' `recorded_at`. A reading more than `LIVE_AGE` old on arrival raises no live
 alarm (a replay counts it); one no later than the last seen for its condition changes nothing.
@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import transaction
 
-from heartmon.alarms import engine
+from heartmon.alarms import engine, hot
 from heartmon.alarms.models import RULE_METRICS, Condition, Kind
 from heartmon.alarms.news2 import METRICS as NEWS2_METRICS
 from heartmon.alarms.selectors import Whereabouts, effective_rules, whereabouts
@@ -83,19 +83,14 @@ def evaluate_readings(rows: Sequence[Sequence[Any]], *, received_at: datetime) -
 def may_change(batch: Batch) -> bool:
     """Whether the batch can change anything: a reading out of its patient's band, a patient
     with a condition raised or pending, or observations for NEWS2. The common batch (values in
-    band, nothing pending) is settled here in two queries, with no transaction or lock."""
-    if batch.observed:
+    band, nothing pending) is settled here in one small query (see `hot`), with no transaction or
+    lock."""
+    if batch.observed or hot.any_pending(batch.patients):
         return True
-    where = whereabouts(batch.patients)
-    if any(entry.pending for entry in where.values()):
-        return True
-    rules = effective_rules(where)
+    kept = hot.limits_for(batch.patients)
     for (patient, metric), series in batch.readings.items():
-        rule = rules.get(patient, {}).get(metric)
-        if rule is None:
-            continue
-        limits = rule.limits
-        if any(engine.band(limits, value) >= engine.OUT for _, value in series):
+        limits = kept.get(patient, {}).get(metric)
+        if limits is not None and any(engine.band(limits, v) >= engine.OUT for _, v in series):
             return True
     return False
 

@@ -5,9 +5,9 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from heartmon.alarms.models import RULE_METRICS, Alarm, AlarmRule, ConditionState
+from heartmon.alarms.models import RULE_METRICS, Alarm, AlarmRule
 from heartmon.clinic.models import Admission, Patient
 from heartmon.core.actor import Actor
 
@@ -19,7 +19,6 @@ class Whereabouts:
 
     organization_id: uuid.UUID
     places: tuple[uuid.UUID, ...]
-    pending: bool = False  # a condition of the patient is raised or pending
 
     @property
     def place_id(self) -> uuid.UUID | None:
@@ -36,23 +35,21 @@ def whereabouts(
     patients = Patient.objects.filter(pk__in=list(patient_ids)).order_by("pk")
     if lock:
         patients = patients.select_for_update(of=("self",), skip_locked=skip_locked)
-    pending = ConditionState.objects.filter(patient_id=OuterRef("pk"))
-    rows = patients.annotate(pending=Exists(pending)).values_list(
+    rows = patients.values_list(
         "pk",
         "organization_id",
-        "pending",
         "admissions__place_id",
         "admissions__place__parent_id",
         "admissions__place__parent__parent_id",
         "admissions__discharged_at",
     )
     found: dict[uuid.UUID, Whereabouts] = {}
-    for pk, organization_id, has_pending, *chain, discharged_at in rows:
+    for pk, organization_id, *chain, discharged_at in rows:
         places = tuple(place for place in chain if place is not None)
         if discharged_at is not None or not places:
-            found.setdefault(pk, Whereabouts(organization_id, (), has_pending))
+            found.setdefault(pk, Whereabouts(organization_id, ()))
         else:
-            found[pk] = Whereabouts(organization_id, places, has_pending)
+            found[pk] = Whereabouts(organization_id, places)
     return found
 
 

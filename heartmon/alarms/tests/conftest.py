@@ -3,6 +3,14 @@ ends, as in production: the test's own transaction never commits."""
 
 import pytest
 
+from heartmon.alarms import hot
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_limits():
+    """Rules changed with a queryset's update() send no signal: start each test afresh."""
+    hot.forget()
+
 
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):

@@ -6,9 +6,11 @@ from datetime import timedelta
 
 import pytest
 
+from heartmon.alarms.evaluation import evaluate_readings
 from heartmon.alarms.models import Alarm, AlarmRule, ConditionState, Step
 from heartmon.alarms.tests.support import series
 from heartmon.audit.models import AuditEvent
+from heartmon.telemetry.ingest import ReadingRow
 from heartmon.telemetry.tests.seed import NOW
 
 
@@ -126,3 +128,26 @@ def test_a_reading_of_a_device_with_no_patient_raises_nothing(send, device):
     send(series([130] * 8))
 
     assert not Alarm.objects.exists()
+
+
+def test_a_batch_in_band_with_nothing_pending_costs_one_query_once_the_limits_are_kept(
+    monitored, patient, django_assert_num_queries
+):
+    rows = [
+        ReadingRow(monitored.pk, patient.pk, "heart_rate", 72.0, NOW - timedelta(seconds=s))
+        for s in range(10, 0, -1)
+    ]
+    evaluate_readings(rows, received_at=NOW)  # keeps the patient's limits
+
+    with django_assert_num_queries(1):
+        evaluate_readings(rows, received_at=NOW)
+
+
+def test_a_rule_changed_through_the_api_applies_to_the_next_batch(send, as_alice, monitored):
+    send(series([110] * 3, end=NOW - timedelta(seconds=20)))  # in band: the limits are kept
+    rule = AlarmRule.objects.get(metric="heart_rate", place=None, patient=None)
+
+    as_alice.patch(f"/api/v1/alarm-rules/{rule.pk}/", {"high": 100})
+    send(series([110] * 8))
+
+    assert Alarm.objects.get().condition == "heart_rate"
