@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "heartmon.devices",
     "heartmon.telemetry",
     "heartmon.ecg",
+    "heartmon.alarms",
     "heartmon.simulator",
     "heartmon.fhir",
 ]
@@ -141,10 +142,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Celery beat (`beat` in the Procfile) retries the outbox's due messages and runs the daily
-# upkeep of the readings' partitions; without a broker, `heartmon deliver_outbox` and a daily
-# `heartmon maintain_readings` (cron) do the same.
+# Celery beat (`beat` in the Procfile) retries the outbox's due messages, runs the alarms' timed
+# checks and the daily upkeep of the readings' partitions; without a broker,
+# `heartmon deliver_outbox`, `heartmon run_periodic` and a daily `heartmon maintain_readings`
+# (cron) do the same.
 CELERY_BEAT_SCHEDULE = {
+    "alarms-timed-checks": {"task": "heartmon.alarms.tasks.timed_checks", "schedule": 5.0},
+    "alarms-news2": {"task": "heartmon.alarms.tasks.news2_checks", "schedule": 60.0},
     "deliver-outbox": {"task": "heartmon.outbox.tasks.deliver_due_messages", "schedule": 30.0},
     "maintain-readings": {
         "task": "heartmon.telemetry.tasks.maintain_readings",
@@ -298,6 +302,9 @@ SPECTACULAR_SETTINGS = {
         "DeviceStatusEnum": "heartmon.devices.models.DeviceStatus",
         "OtaStatusEnum": "heartmon.devices.serializers.OTA_STATUSES",
         "RecordingKindEnum": "heartmon.ecg.models.RecordingKind",
+        "MetricEnum": "heartmon.telemetry.models.Metric",
+        "RuleMetricEnum": "heartmon.alarms.models.RULE_METRIC_CHOICES",
+        "AlarmKindEnum": "heartmon.alarms.models.Kind",
     },
 }
 

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("heartmon.devices.urls")),
     path("", include("heartmon.telemetry.urls")),
     path("ecg/", include("heartmon.ecg.urls")),
+    path("", include("heartmon.alarms.urls")),
 ]
 
 urlpatterns = [

@@ -1,9 +1,11 @@
 """Storing checked rows: one binary COPY on PostgreSQL (an upsert only when a reading was stored
-before), one bulk_create on SQLite. HTTP, MQTT and ECG analysis all store through here."""
+before), one bulk_create on SQLite. HTTP, MQTT and ECG analysis all store through here, and
+`signals.readings_stored` tells the alarm engine once the batch is committed."""
 
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any, NamedTuple
 
 import psycopg
@@ -12,16 +14,18 @@ from django.utils import timezone
 
 from heartmon.metrics.registry import record_stored
 from heartmon.telemetry.models import Reading
+from heartmon.telemetry.signals import readings_stored
 
 COLUMNS = ("device_id", "patient_id", "metric", "value", "recorded_at", "received_at", "source")
 COPY_TYPES = ["uuid", "uuid", "varchar", "float8", "timestamptz", "timestamptz", "varchar"]
 
-# What store_readings takes: device, patient, metric, value, recorded_at.
-Row = tuple[uuid.UUID, uuid.UUID | None, str, float, datetime]
+# What store_readings takes: device (None for a manual observation), patient, metric, value,
+# recorded_at.
+Row = tuple[uuid.UUID | None, uuid.UUID | None, str, float, datetime]
 
 
 class ReadingRow(NamedTuple):
-    device_id: uuid.UUID
+    device_id: uuid.UUID | None
     patient_id: uuid.UUID | None
     metric: str
     value: float
@@ -41,7 +45,14 @@ def store_readings(rows: Sequence[Row], *, source: str) -> int:
         with transaction.atomic():
             stored = _bulk_create(rows, received_at=received_at, source=source)
     record_stored(source=source, stored=stored, duplicates=len(rows) - stored)
+    transaction.on_commit(
+        partial(_announce, rows=rows, source=source, received_at=received_at), robust=True
+    )
     return stored
+
+
+def _announce(*, rows: Sequence[Row], source: str, received_at: datetime) -> None:
+    readings_stored.send_robust(Reading, rows=rows, source=source, received_at=received_at)
 
 
 def _copy(rows: Sequence[Row], *, received_at: datetime, source: str) -> int:
