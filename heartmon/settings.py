@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "heartmon.telemetry",
     "heartmon.ecg",
     "heartmon.simulator",
+    "heartmon.web",
 ]
 
 MIDDLEWARE = [

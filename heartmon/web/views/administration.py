@@ -1,0 +1,21 @@
+"""Admins' pages: users and invitations, places, the audit log."""
+
+from django.http import HttpRequest, HttpResponse
+
+from heartmon.core.actor import Actor
+from heartmon.web.pages import page, render_page
+
+
+@page(("users", "read"))
+def users(request: HttpRequest, actor: Actor) -> HttpResponse:
+    return render_page(request, actor, "users.html")
+
+
+@page(("places", "write"))
+def places(request: HttpRequest, actor: Actor) -> HttpResponse:
+    return render_page(request, actor, "places.html")
+
+
+@page(("audit_events", "read"))
+def audit(request: HttpRequest, actor: Actor) -> HttpResponse:
+    return render_page(request, actor, "audit.html")
