@@ -1,5 +1,7 @@
 """Signing in and out, the pages the account e-mails link to, and your own account (2FA)."""
 
+import io
+
 import segno
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -28,6 +30,13 @@ def home_of(actor: Actor) -> str:
     if may(actor, "admissions", "admit"):
         return reverse("web:admissions")
     return reverse("web:devices")
+
+
+def qr_svg(text: str) -> bytes:
+    """A standalone SVG file (dark on white, so it scans on any page background)."""
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="svg", scale=5, border=2, light="#fff")
+    return buffer.getvalue()
 
 
 @public_page
@@ -100,7 +109,6 @@ def totp_qr(request: HttpRequest, actor: Actor) -> HttpResponse:
     pending = TOTPDevice.objects.filter(user_id=actor.user_id, confirmed=False).first()
     if pending is None:
         raise Http404("No two-factor set-up is in progress.")
-    svg = segno.make(pending.config_url, error="m").svg_inline(scale=5, border=2)
-    response = HttpResponse(svg, content_type="image/svg+xml")
+    response = HttpResponse(qr_svg(pending.config_url), content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
     return response
