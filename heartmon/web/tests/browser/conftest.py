@@ -87,7 +87,8 @@ def canvas_ink(page: Page, selector: str) -> int:
     return page.eval_on_selector(
         selector,
         """canvas => {
-            const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+            const { width, height } = canvas;
+            const { data } = canvas.getContext("2d").getImageData(0, 0, width, height);
             let ink = 0;
             for (let i = 0; i < data.length; i += 4) {
                 if (Math.abs(data[i] - data[0]) + Math.abs(data[i + 1] - data[1])
