@@ -1,6 +1,6 @@
 """Browser tests: Playwright drives Debian's Chromium (Playwright's own browser download does not
-work everywhere) against a live server. Without Chromium they skip, saying so. A failing test
-leaves a screenshot of the page in $VAR_DIR/browser-failures/."""
+work everywhere) against a live server that serves one request at a time. Without Chromium they
+skip, saying so. A failing test leaves a screenshot of the page in $VAR_DIR/browser-failures/."""
 
 import re
 from collections.abc import Iterator
@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core import mail
+from django.core.servers.basehttp import WSGIServer
+from django.db import connections
+from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 
 from heartmon.accounts.testing import PASSWORD
 
@@ -44,13 +48,44 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+class SerialLiveServerThread(LiveServerThread):
+    """One request at a time: the test database is an in-memory SQLite database shared with the
+    server thread, and two requests writing to it at once (a page fetches in parallel, and every
+    read is audited) would find its tables locked."""
+
+    def _create_server(self, connections_override=None):
+        """The run loop already put the shared connections in place in this thread."""
+        address = (self.host, self.port)
+        return WSGIServer(address, QuietWSGIRequestHandler, allow_reuse_address=False)
+
+
 @pytest.fixture
-def site(live_server, settings):
-    """The live server's address; cookies without Secure, as over plain http in DEBUG."""
+def site(transactional_db, settings) -> Iterator[str]:
+    """A live server's address; cookies without Secure, as over plain http in DEBUG."""
+    shared = {
+        connection.alias: connection
+        for connection in connections.all()
+        if connection.vendor == "sqlite" and connection.is_in_memory_db()
+    }
+    server = SerialLiveServerThread(
+        "localhost", static_handler=StaticFilesHandler, connections_override=shared
+    )
+    for connection in shared.values():
+        connection.inc_thread_sharing()
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    if server.error:
+        raise server.error
+    url = f"http://localhost:{server.port}"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     settings.AUTH_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
-    settings.CSRF_TRUSTED_ORIGINS = [live_server.url]
-    return live_server.url
+    settings.CSRF_TRUSTED_ORIGINS = [url]
+    yield url
+    server.terminate()
+    for connection in shared.values():
+        connection.dec_thread_sharing()
 
 
 @pytest.fixture
@@ -82,18 +117,22 @@ def emailed_link(name: str) -> str:
     return found.group(1)
 
 
-def canvas_ink(page: Page, selector: str) -> int:
-    """How many pixels of the canvas differ from its top-left corner's colour (its background)."""
+def canvas_ink(page: Page, selector: str, color: tuple[int, int, int] | None = None) -> int:
+    """How many pixels of the canvas are near `color`, or, without one, differ from its top-left
+    corner's colour (its background)."""
     return page.eval_on_selector(
         selector,
-        """canvas => {
+        """(canvas, color) => {
             const { width, height } = canvas;
             const { data } = canvas.getContext("2d").getImageData(0, 0, width, height);
-            let ink = 0;
+            const [r, g, b] = color || [data[0], data[1], data[2]];
+            let near = 0;
             for (let i = 0; i < data.length; i += 4) {
-                if (Math.abs(data[i] - data[0]) + Math.abs(data[i + 1] - data[1])
-                    + Math.abs(data[i + 2] - data[2]) > 60) ink++;
+                const distance = Math.abs(data[i] - r) + Math.abs(data[i + 1] - g)
+                    + Math.abs(data[i + 2] - b);
+                if (distance <= 60) near++;
             }
-            return ink;
+            return color ? near : width * height - near;
         }""",
+        color,
     )
