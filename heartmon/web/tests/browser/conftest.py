@@ -12,6 +12,7 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core import mail
 from django.core.servers.basehttp import WSGIServer
 from django.db import connections
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 
 from heartmon.accounts.testing import PASSWORD
@@ -65,7 +66,7 @@ def site(transactional_db, settings) -> Iterator[str]:
     shared = {
         connection.alias: connection
         for connection in connections.all()
-        if connection.vendor == "sqlite" and connection.is_in_memory_db()
+        if isinstance(connection, SQLiteWrapper) and connection.is_in_memory_db()
     }
     server = SerialLiveServerThread(
         "localhost", static_handler=StaticFilesHandler, connections_override=shared
