@@ -12,6 +12,7 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core import mail
 from django.core.servers.basehttp import WSGIServer
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 
@@ -63,7 +64,7 @@ class SerialLiveServerThread(LiveServerThread):
 @pytest.fixture
 def site(transactional_db, settings) -> Iterator[str]:
     """A live server's address; cookies without Secure, as over plain http in DEBUG."""
-    shared = {
+    shared: dict[str, BaseDatabaseWrapper] = {
         connection.alias: connection
         for connection in connections.all()
         if isinstance(connection, SQLiteWrapper) and connection.is_in_memory_db()
