@@ -3,12 +3,14 @@
 from django.http import HttpRequest, HttpResponse
 
 from heartmon.core.actor import Actor
+from heartmon.core.roles import Role
 from heartmon.web.pages import page, render_page
 
 
 @page(("users", "read"))
 def users(request: HttpRequest, actor: Actor) -> HttpResponse:
-    return render_page(request, actor, "users.html")
+    roles = [(role.value, role.label) for role in Role]
+    return render_page(request, actor, "users.html", roles=roles, roles_json=roles)
 
 
 @page(("places", "write"))

@@ -71,3 +71,9 @@ export function can(flag) {
 export function fullName(person) {
   return [person.given_name, person.family_name].filter(Boolean).join(" ");
 }
+
+// A device's status as a mark and a word (never by colour alone).
+export function statusBadge(status) {
+  const marks = { active: "●", inactive: "○", maintenance: "◐", retired: "✕" };
+  return el("span", { class: `badge ${status}` }, `${marks[status] || ""} ${status}`);
+}

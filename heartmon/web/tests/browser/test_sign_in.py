@@ -45,6 +45,7 @@ def test_two_factor_set_up_then_sign_in_with_the_code(page, bob):
     sign_in(page, bob.email)
     page.goto("/account")
     page.get_by_role("button", name="Set up an authenticator app").click()
+    expect(page.locator("#totp-secret")).not_to_be_empty()
     secret = page.locator("#totp-secret").inner_text()
     qr = page.get_by_role("img", name="QR code of your authenticator set-up")
     expect(qr).to_be_visible()
