@@ -2,7 +2,7 @@
 // 7 days from the aggregate endpoint (min/max bands), and the readings table with CSV export.
 
 import { api, apiUrl } from "./api.js";
-import { METRICS, STALE_AFTER_MS, formatValue } from "./metrics.js";
+import { METRICS, formatValue, isStale } from "./metrics.js";
 import { TrendChart } from "./trend_chart.js";
 import { ageText, el, when } from "./ui.js";
 
@@ -27,7 +27,7 @@ function vitalCard(metric, reading) {
     return el("div", { class: `vital ${metric.key} nodata` },
       el("div", { class: "name" }, metric.label), el("div", { class: "value" }, "No data"));
   }
-  const stale = Date.now() - Date.parse(reading.recorded_at) > STALE_AFTER_MS;
+  const stale = isStale(metric, reading);
   return el("div", { class: `vital ${metric.key}${stale ? " stale" : ""}` },
     el("div", { class: "name" }, metric.label),
     el("div", {}, el("span", { class: "value" }, formatValue(metric, reading.value)), " ",

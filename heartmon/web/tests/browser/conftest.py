@@ -1,8 +1,9 @@
 """Browser tests: Playwright drives Debian's Chromium (Playwright's own browser download does not
-work everywhere) against a live server that serves one request at a time. Without Chromium they
+work everywhere) against a live server that runs one request at a time. Without Chromium they
 skip, saying so. A failing test leaves a screenshot of the page in $VAR_DIR/browser-failures/."""
 
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,11 +11,10 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core import mail
-from django.core.servers.basehttp import WSGIServer
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
-from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+from django.test.testcases import LiveServerThread
 
 from heartmon.accounts.testing import PASSWORD
 
@@ -50,15 +50,18 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-class SerialLiveServerThread(LiveServerThread):
-    """One request at a time: the test database is an in-memory SQLite database shared with the
-    server thread, and two requests writing to it at once (a page fetches in parallel, and every
-    read is audited) would find its tables locked."""
+class OneAtATime(StaticFilesHandler):
+    """Connections are served by threads, but one request at a time runs the application: the
+    test database is an in-memory SQLite database shared with the server's threads, and two
+    requests writing to it at once (pages fetch in parallel, and every read is audited) would
+    find its tables locked. (A server with one thread would stall on the idle connections a
+    browser opens ahead of need.)"""
 
-    def _create_server(self, connections_override=None):
-        """The run loop already put the shared connections in place in this thread."""
-        address = (self.host, self.port)
-        return WSGIServer(address, QuietWSGIRequestHandler, allow_reuse_address=False)
+    lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return super().__call__(environ, start_response)
 
 
 @pytest.fixture
@@ -69,9 +72,7 @@ def site(transactional_db, settings) -> Iterator[str]:
         for connection in connections.all()
         if isinstance(connection, SQLiteWrapper) and connection.is_in_memory_db()
     }
-    server = SerialLiveServerThread(
-        "localhost", static_handler=StaticFilesHandler, connections_override=shared
-    )
+    server = LiveServerThread("localhost", static_handler=OneAtATime, connections_override=shared)
     for connection in shared.values():
         connection.inc_thread_sharing()
     server.daemon = True
