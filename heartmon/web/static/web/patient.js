@@ -11,7 +11,8 @@ const patientId = root.dataset.patient;
 function showIdentity(patient) {
   document.getElementById("patient-name").textContent = fullName(patient);
   document.title = `${fullName(patient)} · heartmon`;
-  const parts = [patient.patient_number, patient.sex, patient.age !== null ? `${patient.age} y` : null];
+  const sex = patient.sex === "unknown" ? null : patient.sex;
+  const parts = [patient.patient_number, sex, patient.age !== null ? `${patient.age} y` : null];
   if (patient.birth_date) parts.push(`born ${patient.birth_date}`);
   document.getElementById("patient-identity").textContent = parts.filter(Boolean).join(" · ");
   const details = [["Phone", patient.phone], ["E-mail", patient.email], ["Address", patient.address], ["Notes", patient.notes]];
