@@ -1,0 +1,28 @@
+"""Every role walks every page its navigation offers (and a patient's and a device's page where
+the role may open them): no request fails, no script error, nothing links to a 404."""
+
+import pytest
+
+from heartmon.web.tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.parametrize("who", ["alice", "dana", "bob", "sam", "tess"])
+def test_each_role_walks_its_pages_without_an_error(request, page, who, patient, bed, device):
+    user = request.getfixturevalue(who)
+    problems: list[str] = []
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
+    page.on("pageerror", lambda error: problems.append(f"script: {error}"))
+    sign_in(page, user.email)
+
+    paths = page.eval_on_selector_all("header nav a", "links => links.map(a => a.pathname)")
+    paths += ["/account", f"/devices/{device.pk}"]
+    if who != "tess":
+        paths.append(f"/patients/{patient.pk}")
+    for path in paths:
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+
+    assert problems == []
+    assert len(paths) >= 4
