@@ -2,6 +2,7 @@
 the role may open them): no request fails, no script error, nothing links to a 404."""
 
 import pytest
+from playwright.sync_api import Response
 
 from heartmon.web.tests.browser.conftest import sign_in
 
@@ -12,7 +13,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_each_role_walks_its_pages_without_an_error(request, page, who, patient, bed, device):
     user = request.getfixturevalue(who)
     problems: list[str] = []
-    page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
+
+    def note_failure(response: Response) -> None:
+        if response.status >= 400:
+            problems.append(f"{response.status} {response.url}")
+
+    page.on("response", note_failure)
     page.on("pageerror", lambda error: problems.append(f"script: {error}"))
     sign_in(page, user.email)
 
