@@ -2,6 +2,7 @@
 work everywhere) against a live server that runs one request at a time. Without Chromium they
 skip, saying so. A failing test leaves a screenshot of the page in $VAR_DIR/browser-failures/."""
 
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -18,11 +19,11 @@ from django.test.testcases import LiveServerThread
 
 from heartmon.accounts.testing import PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 
 if not CHROMIUM.exists():
     pytest.skip(
-        "browser tests need Chromium at /usr/bin/chromium (apt-get install chromium)",
+        f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)",
         allow_module_level=True,
     )
 
