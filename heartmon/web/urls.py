@@ -7,6 +7,7 @@ app_name = "web"
 urlpatterns = [
     path("", account.home, name="home"),
     path("signin", account.signin, name="signin"),
+    path("register", account.register, name="register"),
     path("activate", account.activate, name="activate"),
     path("accept-invite", account.accept_invite, name="accept-invite"),
     path("reset-password", account.reset_password, name="reset-password"),

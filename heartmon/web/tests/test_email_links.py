@@ -125,3 +125,11 @@ def test_the_reset_page_without_a_link_asks_for_the_e_mail_or_the_code(db):
     assert response.status_code == 200
     assert b'data-api="/api/v1/auth/password/reset/"' in response.content
     assert b'name="code"' in response.content
+
+
+def test_the_registration_page_sends_its_form_to_the_api(db):
+    response = Client().get("/register")
+
+    assert response.status_code == 200
+    assert b'data-api="/api/v1/auth/register/"' in response.content
+    assert "csrftoken" in response.cookies

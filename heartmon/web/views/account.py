@@ -55,6 +55,11 @@ def _safe_next(request: HttpRequest) -> str:
     return reverse("web:home")
 
 
+@public_page
+def register(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/register.html")
+
+
 def _link_page(
     request: HttpRequest, link: OneTimeLink, template: str, **context: object
 ) -> HttpResponse:

@@ -14,17 +14,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 NEW_PASSWORD = "a brand new passphrase"
 
 
-def test_a_new_organization_activates_from_the_e_mailed_link(page, anonymous):
-    anonymous.post(
-        "/api/v1/auth/register/",
-        {
-            "email": "ana@stmary.example",
-            "password": "correct horse battery",
-            "first_name": "Ana",
-            "last_name": "Lopez",
-            "organization_name": "St Mary's",
-        },
-    )
+def test_a_new_organization_registers_and_activates_from_the_e_mailed_link(page):
+    page.goto("/signin")
+    page.get_by_role("link", name="New here? Register your organization").click()
+    page.get_by_label("Organization").fill("St Mary's")
+    page.get_by_label("First name").fill("Ana")
+    page.get_by_label("Last name").fill("Lopez")
+    page.get_by_label("E-mail").fill("ana@stmary.example")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_role("status")).to_contain_text("Check your e-mail")
 
     page.goto(emailed_link("activate"))
     page.get_by_role("button", name="Activate my account").click()
@@ -33,6 +32,8 @@ def test_a_new_organization_activates_from_the_e_mailed_link(page, anonymous):
     assert User.objects.get(email="ana@stmary.example").is_active
     page.goto(emailed_link("activate"))
     expect(page.get_by_role("heading", name="This account is already active")).to_be_visible()
+    sign_in(page, "ana@stmary.example", "correct horse battery")
+    expect(page.get_by_role("heading", name="Central station")).to_be_visible()
 
 
 def test_an_invited_nurse_chooses_a_password_and_signs_in(page, as_alice):
