@@ -31,7 +31,9 @@ export function refreshSession() {
   })
     .then((response) => response.ok)
     .catch(() => false)
-    .finally(() => { refreshing = null; });
+    .finally(() => {
+      refreshing = null;
+    });
   return refreshing;
 }
 

@@ -10,11 +10,24 @@ const base = `/api/v1/devices/${deviceId}`;
 
 function showFacts(device) {
   document.getElementById("device-title").textContent = `${device.model} ${device.serial_number}`;
-  const facts = [["Status", statusBadge(device.status)], ["Leads", String(device.lead_count)],
-    ["Firmware", device.firmware_version || "—"], ["MAC", device.mac_address || "—"],
-    ["Last seen", device.last_seen_at ? `${when(device.last_seen_at)} (${ageText(device.last_seen_at)})` : "never"],
-    ["Assigned", device.patient ? "to a patient" : "no"]];
-  document.getElementById("device-facts").replaceChildren(...facts.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]));
+  const facts = [
+    ["Status", statusBadge(device.status)],
+    ["Leads", String(device.lead_count)],
+    ["Firmware", device.firmware_version || "—"],
+    ["MAC", device.mac_address || "—"],
+    [
+      "Last seen",
+      device.last_seen_at
+        ? `${when(device.last_seen_at)} (${ageText(device.last_seen_at)})`
+        : "never",
+    ],
+    ["Assigned", device.patient ? "to a patient" : "no"],
+  ];
+  document
+    .getElementById("device-facts")
+    .replaceChildren(
+      ...facts.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]),
+    );
   const status = document.getElementById("status");
   if (status) status.value = device.status;
   document.getElementById("assign")?.toggleAttribute("hidden", Boolean(device.patient));
@@ -24,16 +37,39 @@ function showFacts(device) {
 async function showAssignable() {
   const select = document.getElementById("assign-patient");
   if (!select) return;
-  fillSelect(select, await listAll("/api/v1/patients/", { ordering: "family_name" }), (p) => `${fullName(p)} · ${p.patient_number}`);
+  fillSelect(
+    select,
+    await listAll("/api/v1/patients/", { ordering: "family_name" }),
+    (p) => `${fullName(p)} · ${p.patient_number}`,
+  );
 }
 
 function keyRow(key) {
-  const revoke = key.revoked_at || !can("device_keys_write") ? null : el("button", { type: "button", class: "secondary", onclick: async () => {
-    await api(`${base}/keys/${key.id}/`, { method: "DELETE" });
-    showKeys();
-  } }, "Revoke");
-  return el("tr", {}, ...cells(el("code", {}, key.prefix), key.name, key.last_used_at ? ageText(key.last_used_at) : "never"),
-    el("td", {}, key.revoked_at ? "revoked" : "in use", " ", revoke));
+  const revoke =
+    key.revoked_at || !can("device_keys_write")
+      ? null
+      : el(
+          "button",
+          {
+            type: "button",
+            class: "secondary",
+            onclick: async () => {
+              await api(`${base}/keys/${key.id}/`, { method: "DELETE" });
+              showKeys();
+            },
+          },
+          "Revoke",
+        );
+  return el(
+    "tr",
+    {},
+    ...cells(
+      el("code", {}, key.prefix),
+      key.name,
+      key.last_used_at ? ageText(key.last_used_at) : "never",
+    ),
+    el("td", {}, key.revoked_at ? "revoked" : "in use", " ", revoke),
+  );
 }
 
 async function showKeys() {
@@ -73,7 +109,12 @@ async function main() {
   const device = await api(`${base}/`);
   showFacts(device);
   const history = await api(`${base}/history/`, { query: { limit: 50 } });
-  fillTable(document.getElementById("history"), history.results, (event) => el("tr", {}, ...cells(when(event.at), event.kind, JSON.stringify(event.details))), "Nothing yet.");
+  fillTable(
+    document.getElementById("history"),
+    history.results,
+    (event) => el("tr", {}, ...cells(when(event.at), event.kind, JSON.stringify(event.details))),
+    "Nothing yet.",
+  );
   await Promise.all([showAssignable(), showKeys(), showSettings()]);
 }
 

@@ -12,8 +12,17 @@ const recordingId = root.dataset.recording;
 const base = `/api/v1/ecg/recordings/${recordingId}`;
 const canvas = document.getElementById("ecg-canvas");
 const position = document.getElementById("position");
-const state = { view: { offset: 0, span: 10 }, window: null, beats: null, calipers: [], shownLeads: [] };
-const widget = addWidget({ canvas, draw: (ctx, width, height) => drawEcg(ctx, width, height, state) });
+const state = {
+  view: { offset: 0, span: 10 },
+  window: null,
+  beats: null,
+  calipers: [],
+  shownLeads: [],
+};
+const widget = addWidget({
+  canvas,
+  draw: (ctx, width, height) => drawEcg(ctx, width, height, state),
+});
 let recording = null;
 let request = 0;
 
@@ -27,7 +36,9 @@ function sizeCanvas() {
 
 function windowOf(answer) {
   const first = (Date.parse(answer.start) - Date.parse(recording.start_time)) / 1000;
-  const secondsAt = answer.times ? (i) => first + answer.times[i] : (i) => first + i / answer.sample_rate;
+  const secondsAt = answer.times
+    ? (i) => first + answer.times[i]
+    : (i) => first + i / answer.sample_rate;
   return { ...answer, secondsAt };
 }
 
@@ -52,10 +63,14 @@ async function load() {
 
 function setView(offset, span = state.view.span) {
   const spanFit = Math.min(span, recording.duration);
-  state.view = { span: spanFit, offset: Math.max(0, Math.min(offset, recording.duration - spanFit)) };
+  state.view = {
+    span: spanFit,
+    offset: Math.max(0, Math.min(offset, recording.duration - spanFit)),
+  };
   position.max = String(Math.max(0, Math.floor(recording.duration - spanFit)));
   position.value = String(Math.round(state.view.offset));
-  document.getElementById("position-text").textContent = `${when(iso(state.view.offset))} (+${state.view.offset.toFixed(0)} s)`;
+  document.getElementById("position-text").textContent =
+    `${when(iso(state.view.offset))} (+${state.view.offset.toFixed(0)} s)`;
   const speed = 250 / state.view.span;
   document.getElementById("scale-text").textContent =
     `${speed.toFixed(speed < 1 ? 2 : 1)} mm/s · 10 mm/mV · small squares 1 mm (0.1 mV)`;
@@ -66,7 +81,9 @@ function setView(offset, span = state.view.span) {
 function showCalipers() {
   const text = document.getElementById("caliper-text");
   if (state.calipers.length < 2) {
-    text.textContent = state.calipers.length ? "Calipers: click the second point." : "Calipers: click two points on the trace to measure an interval.";
+    text.textContent = state.calipers.length
+      ? "Calipers: click the second point."
+      : "Calipers: click two points on the trace to measure an interval.";
     return;
   }
   const seconds = Math.abs(state.calipers[1] - state.calipers[0]);
@@ -101,8 +118,16 @@ canvas.addEventListener("keydown", (event) => {
 function showExports() {
   const window = { start: iso(state.view.offset), end: iso(state.view.offset + state.view.span) };
   const links = ["edf", "wfdb", "csv"].flatMap((format) => [
-    el("a", { class: "button", href: apiUrl(`${base}/export/`, { format, ...window }), download: true }, `${format.toUpperCase()} (this window)`),
-    el("a", { class: "button secondary", href: apiUrl(`${base}/export/`, { format }), download: true }, `${format.toUpperCase()} (whole)`),
+    el(
+      "a",
+      { class: "button", href: apiUrl(`${base}/export/`, { format, ...window }), download: true },
+      `${format.toUpperCase()} (this window)`,
+    ),
+    el(
+      "a",
+      { class: "button secondary", href: apiUrl(`${base}/export/`, { format }), download: true },
+      `${format.toUpperCase()} (whole)`,
+    ),
   ]);
   document.getElementById("exports").replaceChildren(...links);
 }
@@ -117,14 +142,27 @@ function showRecording() {
     document.getElementById("ecg-summary").textContent =
       `Heart rate ${summary.mean_hr.toFixed(0)} bpm (${summary.min_hr.toFixed(0)}–${summary.max_hr.toFixed(0)}) · ${summary.beat_count} beats · ${summary.pvc_count} ventricular`;
   }
-  const choices = recording.leads.map((lead, index) => el("label", {},
-    el("input", { type: "checkbox", value: String(index), checked: index < 3, onchange: chooseLeads }), lead));
+  const choices = recording.leads.map((lead, index) =>
+    el(
+      "label",
+      {},
+      el("input", {
+        type: "checkbox",
+        value: String(index),
+        checked: index < 3,
+        onchange: chooseLeads,
+      }),
+      lead,
+    ),
+  );
   document.getElementById("lead-choices").replaceChildren(...choices);
   state.shownLeads = recording.leads.map((_, i) => i).filter((i) => i < 3);
 }
 
 function chooseLeads() {
-  state.shownLeads = [...document.querySelectorAll("#lead-choices input:checked")].map((input) => Number(input.value));
+  state.shownLeads = [...document.querySelectorAll("#lead-choices input:checked")].map((input) =>
+    Number(input.value),
+  );
   sizeCanvas();
   load();
 }
@@ -133,10 +171,20 @@ async function main() {
   recording = await api(`${base}/`);
   showRecording();
   sizeCanvas();
-  document.getElementById("span").addEventListener("change", (event) => setView(state.view.offset, Number(event.target.value)));
-  document.getElementById("earlier").addEventListener("click", () => setView(state.view.offset - state.view.span));
-  document.getElementById("later").addEventListener("click", () => setView(state.view.offset + state.view.span));
-  document.getElementById("clear-calipers").addEventListener("click", () => { state.calipers = []; showCalipers(); invalidate(widget); });
+  document
+    .getElementById("span")
+    .addEventListener("change", (event) => setView(state.view.offset, Number(event.target.value)));
+  document
+    .getElementById("earlier")
+    .addEventListener("click", () => setView(state.view.offset - state.view.span));
+  document
+    .getElementById("later")
+    .addEventListener("click", () => setView(state.view.offset + state.view.span));
+  document.getElementById("clear-calipers").addEventListener("click", () => {
+    state.calipers = [];
+    showCalipers();
+    invalidate(widget);
+  });
   position.addEventListener("change", () => setView(Number(position.value)));
   window.addEventListener("resize", sizeCanvas);
   setView(0);

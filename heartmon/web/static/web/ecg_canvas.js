@@ -64,7 +64,8 @@ function drawLead(ctx, window, leadIndex, row, view, width, mm) {
 
 function drawBeats(ctx, beats, view, width, mm) {
   const stripBottom = STRIP_MM * mm;
-  const rateY = (bpm) => stripBottom - (Math.min(Math.max(bpm, 30), 210) - 30) / 180 * (stripBottom - 2 * mm) - mm;
+  const rateY = (bpm) =>
+    stripBottom - ((Math.min(Math.max(bpm, 30), 210) - 30) / 180) * (stripBottom - 2 * mm) - mm;
   ctx.font = `${2.6 * mm}px system-ui, sans-serif`;
   for (let i = 0; i < beats.seconds.length; i += 1) {
     const x = ((beats.seconds[i] - view.offset) / view.span) * width;
@@ -99,7 +100,9 @@ export function drawEcg(ctx, width, height, state) {
   const mm = layout(width / ratio, 1).pxPerMm * ratio;
   drawGrid(ctx, state.view, width, height, mm);
   if (!state.window) return;
-  state.shownLeads.forEach((leadIndex, row) => drawLead(ctx, state.window, leadIndex, row, state.view, width, mm));
+  state.shownLeads.forEach((leadIndex, row) =>
+    drawLead(ctx, state.window, leadIndex, row, state.view, width, mm),
+  );
   if (state.beats) drawBeats(ctx, state.beats, state.view, width, mm);
   drawCalipers(ctx, state.calipers, state.view, width, height);
 }

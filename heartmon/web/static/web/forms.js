@@ -12,7 +12,8 @@ function succeed(form, answer) {
     done.hidden = false;
   }
   for (const node of document.querySelectorAll(".after-done")) node.hidden = false;
-  if (form.dataset.keep === undefined) form.querySelector("[type=submit]")?.setAttribute("disabled", "");
+  if (form.dataset.keep === undefined)
+    form.querySelector("[type=submit]")?.setAttribute("disabled", "");
   form.dispatchEvent(new CustomEvent("api:done", { detail: answer, bubbles: true }));
   if (form.dataset.then === "reload") location.reload();
 }

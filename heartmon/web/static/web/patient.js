@@ -15,9 +15,18 @@ function showIdentity(patient) {
   const parts = [patient.patient_number, sex, patient.age !== null ? `${patient.age} y` : null];
   if (patient.birth_date) parts.push(`born ${patient.birth_date}`);
   document.getElementById("patient-identity").textContent = parts.filter(Boolean).join(" · ");
-  const details = [["Phone", patient.phone], ["E-mail", patient.email], ["Address", patient.address], ["Notes", patient.notes]];
+  const details = [
+    ["Phone", patient.phone],
+    ["E-mail", patient.email],
+    ["Address", patient.address],
+    ["Notes", patient.notes],
+  ];
   const shown = details.filter(([, value]) => value);
-  document.getElementById("details").replaceChildren(...shown.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]));
+  document
+    .getElementById("details")
+    .replaceChildren(
+      ...shown.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]),
+    );
   document.getElementById("details-card").hidden = !shown.length;
 }
 
@@ -28,15 +37,27 @@ function showAdmission(admissions) {
     box.replaceChildren(el("p", {}, "Not admitted."));
     return;
   }
-  const devices = open.devices.filter((d) => !d.ended_at).map((d) => `${d.device.serial_number} (${d.device.model})`);
-  const attending = open.attending ? `${open.attending.first_name} ${open.attending.last_name}` : "—";
+  const devices = open.devices
+    .filter((d) => !d.ended_at)
+    .map((d) => `${d.device.serial_number} (${d.device.model})`);
+  const attending = open.attending
+    ? `${open.attending.first_name} ${open.attending.last_name}`
+    : "—";
   box.replaceChildren(
-    el("dl", {},
-      el("dt", {}, "Place"), el("dd", {}, open.place.name),
-      el("dt", {}, "Since"), el("dd", {}, when(open.admitted_at)),
-      el("dt", {}, "Reason"), el("dd", {}, open.reason),
-      el("dt", {}, "Attending"), el("dd", {}, attending),
-      el("dt", {}, "Devices"), el("dd", {}, devices.join(", ") || "none")),
+    el(
+      "dl",
+      {},
+      el("dt", {}, "Place"),
+      el("dd", {}, open.place.name),
+      el("dt", {}, "Since"),
+      el("dd", {}, when(open.admitted_at)),
+      el("dt", {}, "Reason"),
+      el("dd", {}, open.reason),
+      el("dt", {}, "Attending"),
+      el("dd", {}, attending),
+      el("dt", {}, "Devices"),
+      el("dd", {}, devices.join(", ") || "none"),
+    ),
   );
 }
 
@@ -46,15 +67,22 @@ function recordingRow(recording) {
     : recording.data_id;
   const minutes = recording.duration / 60;
   const duration = minutes < 1 ? `${recording.duration.toFixed(0)} s` : `${minutes.toFixed(1)} min`;
-  return el("tr", {},
-    el("td", {}, name), el("td", {}, when(recording.start_time)), el("td", { class: "num" }, duration),
-    el("td", {}, recording.leads.join(", ")), el("td", {}, recording.status));
+  return el(
+    "tr",
+    {},
+    el("td", {}, name),
+    el("td", {}, when(recording.start_time)),
+    el("td", { class: "num" }, duration),
+    el("td", {}, recording.leads.join(", ")),
+    el("td", {}, recording.status),
+  );
 }
 
 async function showRecordings() {
   const page = await api("/api/v1/ecg/recordings/", { query: { patient: patientId, limit: 50 } });
   const rows = page.results.map(recordingRow);
-  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: 5, class: "muted" }, "No recordings.")));
+  if (!rows.length)
+    rows.push(el("tr", {}, el("td", { colspan: 5, class: "muted" }, "No recordings.")));
   document.getElementById("recordings").replaceChildren(...rows);
 }
 

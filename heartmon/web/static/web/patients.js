@@ -8,13 +8,17 @@ import { can, el, fullName } from "./ui.js";
 const form = document.getElementById("patient-search");
 
 function row(patient) {
-  const name = can("admissions_read") ? el("a", { href: `/patients/${patient.id}` }, fullName(patient)) : fullName(patient);
+  const name = can("admissions_read")
+    ? el("a", { href: `/patients/${patient.id}` }, fullName(patient))
+    : fullName(patient);
   return el("tr", {}, ...cells(name, patient.patient_number, patient.birth_date, patient.sex));
 }
 
 async function show() {
   const search = form.elements.search.value.trim();
-  const page = await api("/api/v1/patients/", { query: { search, ordering: "family_name", limit: 100 } });
+  const page = await api("/api/v1/patients/", {
+    query: { search, ordering: "family_name", limit: 100 },
+  });
   fillTable(document.getElementById("patients"), page.results, row, "No patients.");
 }
 

@@ -15,7 +15,9 @@ function inTreeOrder(places) {
   }
   const ordered = [];
   const visit = (parent, depth) => {
-    for (const place of (children.get(parent) || []).sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))) {
+    for (const place of (children.get(parent) || []).sort((a, b) =>
+      a.name.localeCompare(b.name, undefined, { numeric: true }),
+    )) {
       ordered.push({ ...place, depth });
       visit(place.id, depth + 1);
     }
@@ -26,11 +28,25 @@ function inTreeOrder(places) {
 
 async function show() {
   const places = inTreeOrder(await listAll("/api/v1/places/"));
-  fillTable(document.getElementById("places"), places, (place) => el("tr", {},
-    el("td", { style: `padding-left: ${0.6 + place.depth * 1.5}rem` }, place.name),
-    ...cells(place.kind, place.kind === "bed" ? (place.occupied ? "occupied" : "free") : "")), "No places yet.");
-  fillSelect(document.getElementById("pl-parent"), places.filter((p) => p.kind !== "bed"),
-    (p) => `${"— ".repeat(p.depth)}${p.name}`, undefined, "Nothing (top level)");
+  fillTable(
+    document.getElementById("places"),
+    places,
+    (place) =>
+      el(
+        "tr",
+        {},
+        el("td", { style: `padding-left: ${0.6 + place.depth * 1.5}rem` }, place.name),
+        ...cells(place.kind, place.kind === "bed" ? (place.occupied ? "occupied" : "free") : ""),
+      ),
+    "No places yet.",
+  );
+  fillSelect(
+    document.getElementById("pl-parent"),
+    places.filter((p) => p.kind !== "bed"),
+    (p) => `${"— ".repeat(p.depth)}${p.name}`,
+    undefined,
+    "Nothing (top level)",
+  );
 }
 
 document.getElementById("add-place").addEventListener("api:done", () => {

@@ -31,14 +31,19 @@ class Tile {
     const patient = admission.patient;
     this.node.dataset.patient = patient.id;
     this.node.querySelector(".bed").href = `/patients/${patient.id}`;
-    this.node.querySelector(".who").textContent = `${fullName(patient)} · ${patient.patient_number}`;
+    this.node.querySelector(".who").textContent =
+      `${fullName(patient)} · ${patient.patient_number}`;
     this.node.setAttribute("aria-label", `${bed.name}: ${fullName(patient)}`);
   }
 
   readout(metric) {
-    return el("div", { class: `readout ${metric.key} nodata`, dataset: { metric: metric.key } },
+    return el(
+      "div",
+      { class: `readout ${metric.key} nodata`, dataset: { metric: metric.key } },
       el("div", { class: "name" }, `${metric.short} ${metric.unit}`),
-      el("div", { class: "value" }, "No data"), el("div", { class: "age" }, ""));
+      el("div", { class: "value" }, "No data"),
+      el("div", { class: "age" }, ""),
+    );
   }
 
   update(reading) {
@@ -54,9 +59,13 @@ class Tile {
   }
 
   age(node, reading) {
-    const stale = isStale(METRICS.find((m) => m.key === reading.metric), reading);
+    const stale = isStale(
+      METRICS.find((m) => m.key === reading.metric),
+      reading,
+    );
     node.classList.toggle("stale", stale);
-    node.querySelector(".age").textContent = `${stale ? "stale · " : ""}${ageText(reading.recorded_at)}`;
+    node.querySelector(".age").textContent =
+      `${stale ? "stale · " : ""}${ageText(reading.recorded_at)}`;
   }
 
   refreshAges() {
@@ -66,7 +75,9 @@ class Tile {
 
 const source = new RestSource({
   onReading: (reading) => tilesByPatient.get(reading.patient)?.update(reading),
-  onError: (error) => { status.textContent = `Could not refresh: ${error.message}`; },
+  onError: (error) => {
+    status.textContent = `Could not refresh: ${error.message}`;
+  },
 });
 
 async function showWard(wardId) {
@@ -79,7 +90,8 @@ async function showWard(wardId) {
   beds.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
   const tiles = beds.map((bed) => new Tile(bed, byPlace.get(bed.id)));
   tilesByPatient.clear();
-  for (const tile of tiles) if (tile.node.dataset.patient) tilesByPatient.set(tile.node.dataset.patient, tile);
+  for (const tile of tiles)
+    if (tile.node.dataset.patient) tilesByPatient.set(tile.node.dataset.patient, tile);
   tilesBox.replaceChildren(...tiles.map((tile) => tile.node));
   status.textContent = `${beds.length} beds, ${tilesByPatient.size} patients`;
   if (!beds.length) tilesBox.append(el("p", { class: "muted" }, "This ward has no beds yet."));
@@ -97,7 +109,9 @@ async function main() {
   const remembered = localStorage.getItem(WARD_KEY);
   wardSelect.value = wards.some((w) => w.id === remembered) ? remembered : wards[0].id;
   wardSelect.addEventListener("change", () => showWard(wardSelect.value));
-  setInterval(() => { for (const tile of tilesByPatient.values()) tile.refreshAges(); }, 1000);
+  setInterval(() => {
+    for (const tile of tilesByPatient.values()) tile.refreshAges();
+  }, 1000);
   await showWard(wardSelect.value);
 }
 

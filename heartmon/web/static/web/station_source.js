@@ -31,12 +31,15 @@ export class RestSource {
 
   async poll() {
     const asked = this.patients;
-    const latest = asked.flatMap((patient) => METRICS.map(async (metric) => {
-      const page = await api("/api/v1/readings/", {
-        query: { patient, metric: metric.key, ordering: "-recorded_at", limit: 1 },
-      });
-      if (page.results.length && asked === this.patients) this.onReading({ patient, ...page.results[0] });
-    }));
+    const latest = asked.flatMap((patient) =>
+      METRICS.map(async (metric) => {
+        const page = await api("/api/v1/readings/", {
+          query: { patient, metric: metric.key, ordering: "-recorded_at", limit: 1 },
+        });
+        if (page.results.length && asked === this.patients)
+          this.onReading({ patient, ...page.results[0] });
+      }),
+    );
     try {
       await Promise.all(latest);
     } catch (error) {

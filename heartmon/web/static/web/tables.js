@@ -12,7 +12,9 @@ export function fillTable(tbody, items, row, emptyText = "Nothing yet.") {
 }
 
 export function cells(...values) {
-  return values.map((value) => (value instanceof Node ? el("td", {}, value) : el("td", {}, value ?? "—")));
+  return values.map((value) =>
+    value instanceof Node ? el("td", {}, value) : el("td", {}, value ?? "—"),
+  );
 }
 
 // <select> options from API items, with a first "choose" option.

@@ -6,7 +6,8 @@ import { addWidget, invalidate } from "./render_loop.js";
 const INK = { grid: "#2a3441", label: "#a9b4c0", band: "rgba(255,255,255,0.18)" };
 
 function timeLabel(ms, span) {
-  const options = span > 86400e3 ? { month: "short", day: "numeric" } : { hour: "2-digit", minute: "2-digit" };
+  const options =
+    span > 86400e3 ? { month: "short", day: "numeric" } : { hour: "2-digit", minute: "2-digit" };
   return new Date(ms).toLocaleString(undefined, options);
 }
 

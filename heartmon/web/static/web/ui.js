@@ -15,7 +15,8 @@ export function el(tag, attributes = {}, ...children) {
 export function clearProblem(form) {
   const box = form.querySelector(".problem");
   if (box) box.hidden = true;
-  for (const field of form.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
+  for (const field of form.querySelectorAll("[aria-invalid]"))
+    field.removeAttribute("aria-invalid");
   for (const message of form.querySelectorAll(".field-error")) message.remove();
 }
 
