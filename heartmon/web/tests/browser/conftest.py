@@ -27,7 +27,12 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+# Generous: a loaded CI machine can take seconds to serve a page; a passing check waits no longer
+# than it needs.
+TIMEOUT_MS = 20_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -96,7 +101,7 @@ def site(transactional_db, settings) -> Iterator[str]:
 def page(browser, site, request) -> Iterator[Page]:
     context = browser.new_context(base_url=site, viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(TIMEOUT_MS)
     yield page
     failed = getattr(request.node, "report_call", None)
     if failed is not None and failed.failed:
