@@ -12,6 +12,12 @@ from heartmon.accounts.tokens import (
     UsedLinkError,
 )
 
+# The form on a link's problem page that asks for a new e-mail, by the link's purpose.
+ASK_AGAIN = {
+    "activation": "web/activation_resend_form.html",
+    "password reset": "web/reset_request_form.html",
+}
+
 
 @dataclass(frozen=True)
 class LinkProblem:
@@ -32,8 +38,7 @@ ADVICE: dict[str, dict[str, LinkProblem]] = {
         "expired": LinkProblem(
             "expired",
             "This activation link has expired",
-            "Activation links are valid for a few days. Ask your heartmon administrator to "
-            "activate the account, or register again with another address.",
+            "Activation links are valid for a few days. Ask for a new one below.",
         ),
         "used": LinkProblem(
             "used", "This account is already active", "The link was used already: sign in."

@@ -10,6 +10,7 @@ import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 
+from heartmon.metrics.registry import record_stored
 from heartmon.telemetry.models import Reading
 
 COLUMNS = ("device_id", "patient_id", "metric", "value", "recorded_at", "received_at", "source")
@@ -35,9 +36,12 @@ def store_readings(rows: Sequence[Row], *, source: str) -> int:
         return 0
     received_at = timezone.now()
     if connection.vendor == "postgresql":
-        return _copy(rows, received_at=received_at, source=source)
-    with transaction.atomic():
-        return _bulk_create(rows, received_at=received_at, source=source)
+        stored = _copy(rows, received_at=received_at, source=source)
+    else:
+        with transaction.atomic():
+            stored = _bulk_create(rows, received_at=received_at, source=source)
+    record_stored(source=source, stored=stored, duplicates=len(rows) - stored)
+    return stored
 
 
 def _copy(rows: Sequence[Row], *, received_at: datetime, source: str) -> int:

@@ -10,18 +10,16 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from heartmon.accounts.emails import send_activation, send_invitation, send_password_reset
 from heartmon.accounts.models import User
-from heartmon.accounts.tasks import (
-    send_activation_email,
-    send_invitation_email,
-    send_password_reset_email,
-)
+from heartmon.outbox.delivery import deliver_due
 
 pytestmark = pytest.mark.django_db
 
 
 def emailed_path(settings, name: str) -> str:
-    """The link of the last e-mail, as a path on this site."""
+    """The link of the last e-mail (once the outbox has delivered it), as a path on this site."""
+    deliver_due()
     body = str(mail.outbox[-1].body)
     url = re.search(rf"{re.escape(settings.PUBLIC_URL)}(/{name}\?uid=\S+&token=\S+)", body)
     assert url, body
@@ -42,7 +40,7 @@ def newcomer(alice):
 
 
 def test_the_activation_link_opens_a_page_that_activates_with_the_api(settings, alice, newcomer):
-    send_activation_email(str(newcomer.pk))
+    send_activation(newcomer)
     path = emailed_path(settings, "activate")
 
     response = Client().get(path)
@@ -55,7 +53,7 @@ def test_the_activation_link_opens_a_page_that_activates_with_the_api(settings, 
 
 
 def test_a_used_activation_link_says_the_account_is_active(settings, newcomer):
-    send_activation_email(str(newcomer.pk))
+    send_activation(newcomer)
     path = emailed_path(settings, "activate")
     newcomer.is_active = True
     newcomer.save()
@@ -68,7 +66,7 @@ def test_a_used_activation_link_says_the_account_is_active(settings, newcomer):
 
 
 def test_an_expired_invitation_says_to_ask_for_a_new_one(settings, alice, newcomer):
-    send_invitation_email(str(newcomer.pk), "Alice Tester")
+    send_invitation(newcomer, inviter="Alice Tester")
     path = emailed_path(settings, "accept-invite")
 
     with time_machine.travel(timezone.now() + timedelta(days=8)):
@@ -80,7 +78,7 @@ def test_an_expired_invitation_says_to_ask_for_a_new_one(settings, alice, newcom
 
 
 def test_an_invitation_link_opens_the_password_form(settings, newcomer):
-    send_invitation_email(str(newcomer.pk), "Alice Tester")
+    send_invitation(newcomer, inviter="Alice Tester")
 
     response = Client().get(emailed_path(settings, "accept-invite"))
 
@@ -97,7 +95,7 @@ def test_a_damaged_link_is_invalid_and_says_to_copy_the_whole_link(newcomer):
 
 
 def test_the_reset_link_opens_the_new_password_form(settings, bob):
-    send_password_reset_email(str(bob.pk))
+    send_password_reset(bob)
 
     response = Client().get(emailed_path(settings, "reset-password"))
 
@@ -107,7 +105,7 @@ def test_the_reset_link_opens_the_new_password_form(settings, bob):
 
 
 def test_a_used_reset_link_says_so_and_offers_a_new_one(settings, bob):
-    send_password_reset_email(str(bob.pk))
+    send_password_reset(bob)
     path = emailed_path(settings, "reset-password")
     bob.set_password("another long passphrase")
     bob.save()
@@ -133,3 +131,15 @@ def test_the_registration_page_sends_its_form_to_the_api(db):
     assert response.status_code == 200
     assert b'data-api="/api/v1/auth/register/"' in response.content
     assert "csrftoken" in response.cookies
+
+
+def test_an_expired_activation_link_offers_a_new_one(settings, newcomer):
+    send_activation(newcomer)
+    path = emailed_path(settings, "activate")
+
+    with time_machine.travel(timezone.now() + timedelta(days=4)):
+        response = Client().get(path)
+
+    assert response.status_code == 410
+    assert b"This activation link has expired" in response.content
+    assert b'data-api="/api/v1/auth/activate/resend/"' in response.content

@@ -17,7 +17,7 @@ from heartmon.accounts.tokens import (
 )
 from heartmon.core.actor import Actor
 from heartmon.core.roles import may
-from heartmon.web.links import link_problem
+from heartmon.web.links import ASK_AGAIN, link_problem
 from heartmon.web.pages import page, public_page, render_page
 from heartmon.web.session import cookie_user
 
@@ -66,7 +66,7 @@ def _link_page(
     problem = link_problem(link, request)
     if problem is not None:
         status = 400 if problem.kind == "invalid" else 410
-        context.update(problem=problem, purpose=link.purpose)
+        context.update(problem=problem, ask_again=ASK_AGAIN.get(link.purpose))
         return render(request, "web/link_problem.html", context, status=status)
     context.update(uid=request.GET["uid"], token=request.GET["token"])
     return render(request, f"web/{template}", context)
@@ -87,9 +87,7 @@ def reset_password(request: HttpRequest) -> HttpResponse:
     """By the e-mailed link (uid and token in the address) or, without one, by the e-mailed
     code; a link that fails says why and offers to send a new one."""
     if "uid" in request.GET or "token" in request.GET:
-        return _link_page(
-            request, password_reset_link, "reset_password.html", can_request_again=True
-        )
+        return _link_page(request, password_reset_link, "reset_password.html")
     return render(request, "web/reset_password.html", {})
 
 

@@ -18,6 +18,7 @@ from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.test.testcases import LiveServerThread
 
 from heartmon.accounts.testing import PASSWORD
+from heartmon.outbox.delivery import deliver_due
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 
@@ -119,10 +120,17 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.wait_for_url(lambda url: "/signin" not in url)
 
 
+def last_email() -> str:
+    """The body of the last e-mail, once the outbox's worker has delivered what is due."""
+    deliver_due()
+    return str(mail.outbox[-1].body)
+
+
 def emailed_link(name: str) -> str:
     """The path of the `name` link in the last e-mail."""
-    found = re.search(rf"https?://[^/\s]+(/{name}\?\S+)", str(mail.outbox[-1].body))
-    assert found, mail.outbox[-1].body
+    body = last_email()
+    found = re.search(rf"https?://[^/\s]+(/{name}\?\S+)", body)
+    assert found, body
     return found.group(1)
 
 
