@@ -61,6 +61,19 @@ function drawSeries(ctx, series, scale, bucketMs, color, ratio) {
     previous = point.t;
   }
   ctx.stroke();
+  drawLonePoints(ctx, series, scale, bucketMs, color, ratio);
+}
+
+// A bucket with no neighbour makes no line: it gets a dot.
+function drawLonePoints(ctx, series, scale, bucketMs, color, ratio) {
+  const near = (a, b) => a && b && Math.abs(a.t - b.t) <= 2 * bucketMs;
+  ctx.fillStyle = color;
+  series.forEach((point, i) => {
+    if (near(point, series[i - 1]) || near(point, series[i + 1])) return;
+    ctx.beginPath();
+    ctx.arc(scale.x(point.t + bucketMs / 2), scale.y(point.value), 3 * ratio, 0, 2 * Math.PI);
+    ctx.fill();
+  });
 }
 
 export class TrendChart {
