@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -64,18 +65,22 @@ def ward_of_patients(alice, ward):
         device = Device.objects.create(
             organization=ward.organization, serial_number=f"HM-1{index:03d}", model="HM-3L"
         )
-        admit_patient(
-            patient=patient,
-            place=beds[index],
-            devices=[device],
-            reason="Telemetry",
-            actor=alice.as_actor(),
-        )
-        ingest_batch(an_hour_of(device, index), sender=device, actor=device.as_actor())
+        # Admitted two hours ago: the hour of readings is theirs (a reading belongs to the
+        # patient its device was on when it measured it).
+        with time_machine.travel(timezone.now() - timedelta(hours=2), tick=False):
+            admit_patient(
+                patient=patient,
+                place=beds[index],
+                devices=[device],
+                reason="Telemetry",
+                actor=alice.as_actor(),
+            )
+        stored = ingest_batch(an_hour_of(device, index), sender=device, actor=device.as_actor())
+        assert not stored.rejected, stored.rejected[:3]
     return beds
 
 
-def test_screenshots(page, dana, ward_of_patients, ecg_recording):
+def test_screenshots(browser, site, page, dana, ward_of_patients, ecg_recording):
     folder = Path(FOLDER)
     folder.mkdir(parents=True, exist_ok=True)
     sign_in(page, dana.email)
@@ -93,3 +98,11 @@ def test_screenshots(page, dana, ward_of_patients, ecg_recording):
     expect(page.locator("#ecg-canvas")).to_have_attribute("data-beats", "13")
     page.wait_for_timeout(300)
     page.screenshot(path=folder / "ecg-viewer.png")
+
+    phone = browser.new_context(base_url=site, viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    sign_in(page, dana.email)
+    expect(page.locator(".tile")).to_have_count(WARD_BEDS)
+    expect(page.locator(".tile:not(.empty) .readout.nodata")).to_have_count(0)
+    page.screenshot(path=folder / "central-station-phone.png")
+    phone.close()
