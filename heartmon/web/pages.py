@@ -23,6 +23,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, str]]] = [
     ("Devices", "web:devices", ("devices", "read")),
     ("Users", "web:users", ("users", "read")),
     ("Places", "web:places", ("places", "write")),
+    ("Webhooks", "web:webhooks", ("webhooks", "read")),
     ("Audit log", "web:audit", ("audit_events", "read")),
 ]
 

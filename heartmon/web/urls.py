@@ -21,5 +21,6 @@ urlpatterns = [
     path("devices/<uuid:pk>", operations.device, name="device"),
     path("users", administration.users, name="users"),
     path("places", administration.places, name="places"),
+    path("webhooks", administration.webhooks, name="webhooks"),
     path("audit", administration.audit, name="audit"),
 ]

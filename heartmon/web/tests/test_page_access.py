@@ -17,6 +17,7 @@ ROLE_PAGES = {
     "/users": {"alice"},
     "/places": {"alice"},
     "/audit": {"alice"},
+    "/webhooks": {"alice"},
     "/account": {"alice", "bob", "dana", "sam", "tess"},
 }
 

@@ -1,4 +1,4 @@
-"""Admins' pages: users and invitations, places, the audit log."""
+"""Admins' pages: users and invitations, places, webhooks, the audit log."""
 
 from django.http import HttpRequest, HttpResponse
 
@@ -21,3 +21,8 @@ def places(request: HttpRequest, actor: Actor) -> HttpResponse:
 @page(("audit_events", "read"))
 def audit(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render_page(request, actor, "audit.html")
+
+
+@page(("webhooks", "read"))
+def webhooks(request: HttpRequest, actor: Actor) -> HttpResponse:
+    return render_page(request, actor, "webhooks.html")

@@ -86,3 +86,17 @@ def test_an_admin_invites_a_doctor_adds_a_bed_and_reads_the_audit_log(page, alic
     page.get_by_label("Action starts with").fill("user.")
     page.get_by_role("button", name="Filter").click()
     expect(page.locator("#events")).to_contain_text("user.invited")
+
+
+def test_an_admin_adds_and_pauses_a_webhook(page, alice):
+    sign_in(page, alice.email)
+    page.get_by_role("link", name="Webhooks").click()
+
+    page.get_by_label("Address").fill("https://hooks.example/heartmon")
+    page.get_by_label("Secret").fill("a secret of sixteen or more")
+    page.get_by_role("button", name="Add").click()
+    row = page.locator("#webhooks tr", has_text="https://hooks.example/heartmon")
+    expect(row).to_contain_text("active")
+    row.get_by_role("button", name="Pause").click()
+
+    expect(page.locator("#webhooks tr", has_text="hooks.example")).to_contain_text("paused")
