@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "heartmon.alarms",
     "heartmon.simulator",
     "heartmon.fhir",
+    "heartmon.web",
 ]
 
 MIDDLEWARE = [

@@ -26,4 +26,5 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/v1/", include(api_v1)),
     path("fhir/R4/", include("heartmon.fhir.urls")),
+    path("", include("heartmon.web.urls")),
 ]
