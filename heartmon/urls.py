@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("heartmon.devices.urls")),
     path("", include("heartmon.telemetry.urls")),
     path("ecg/", include("heartmon.ecg.urls")),
+    path("live/", include("heartmon.live.urls")),
 ]
 
 urlpatterns = [

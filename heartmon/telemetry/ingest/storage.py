@@ -1,6 +1,7 @@
 """Storing checked rows: one binary COPY on PostgreSQL (an upsert only when a reading was stored
 before), one bulk_create on SQLite. HTTP, MQTT and ECG analysis all store through here."""
 
+import logging
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -11,6 +12,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from heartmon.telemetry.models import Reading
+from heartmon.telemetry.signals import readings_stored
+
+logger = logging.getLogger(__name__)
 
 COLUMNS = ("device_id", "patient_id", "metric", "value", "recorded_at", "received_at", "source")
 COPY_TYPES = ["uuid", "uuid", "varchar", "float8", "timestamptz", "timestamptz", "varchar"]
@@ -35,9 +39,19 @@ def store_readings(rows: Sequence[Row], *, source: str) -> int:
         return 0
     received_at = timezone.now()
     if connection.vendor == "postgresql":
-        return _copy(rows, received_at=received_at, source=source)
-    with transaction.atomic():
-        return _bulk_create(rows, received_at=received_at, source=source)
+        stored = _copy(rows, received_at=received_at, source=source)
+    else:
+        with transaction.atomic():
+            stored = _bulk_create(rows, received_at=received_at, source=source)
+    transaction.on_commit(lambda: _announce(rows, source))
+    return stored
+
+
+def _announce(rows: Sequence[Row], source: str) -> None:
+    """Tell the apps above (live streams) once the batch is durable; their failure is theirs."""
+    for _receiver, outcome in readings_stored.send_robust(sender=Reading, rows=rows, source=source):
+        if isinstance(outcome, Exception):
+            logger.error("A receiver of stored readings failed: %r", outcome, exc_info=outcome)
 
 
 def _copy(rows: Sequence[Row], *, received_at: datetime, source: str) -> int:

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class LiveConfig(AppConfig):
+    name = "heartmon.live"
+    label = "live"
+    verbose_name = "Live monitoring"
+
+    def ready(self) -> None:
+        from heartmon.live import receivers
+
+        receivers.connect()
