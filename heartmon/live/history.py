@@ -39,9 +39,12 @@ def missed(
     return [orjson.loads(message) | {"seq": seq} for seq, message in entries if seq > last_seq]
 
 
+def kept_milliseconds() -> int:
+    return int(settings.LIVE_RESUME_SECONDS * 1000)
+
+
 class MemoryHistory:
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counters: dict[str, int] = {}
         self._entries: dict[str, deque[tuple[float, int, bytes]]] = {}
@@ -62,7 +65,7 @@ class MemoryHistory:
             return missed(self._counters.get(key, 0), kept, last_seq)
 
     def _trim(self, entries: deque[tuple[float, int, bytes]]) -> None:
-        oldest = time.monotonic() - self.seconds
+        oldest = time.monotonic() - kept_milliseconds() / 1000
         while entries and entries[0][0] < oldest:
             entries.popleft()
 
@@ -85,18 +88,18 @@ return {redis.call('GET', KEYS[1]) or 0, redis.call('XRANGE', KEYS[2], '-', '+')
 
 
 class RedisHistory:
-    def __init__(self, url: str, seconds: float) -> None:
+    def __init__(self, url: str) -> None:
         self.client = redis.Redis.from_url(url)
-        self.milliseconds = int(seconds * 1000)
         self._append = self.client.register_script(APPEND)
         self._since = self.client.register_script(SINCE)
 
     def append(self, key: str, message: dict[str, Any]) -> int:
         ttl = COUNTER_DAYS * 86400
-        return int(self._append(_keys(key), [orjson.dumps(message), self.milliseconds, ttl]))
+        arguments: list[bytes | int] = [orjson.dumps(message), kept_milliseconds(), ttl]
+        return int(self._append(_keys(key), arguments))
 
     def since(self, key: str, last_seq: int) -> list[dict[str, Any]] | None:
-        current, rows = self._since(_keys(key), [self.milliseconds])
+        current, rows = self._since(_keys(key), [kept_milliseconds()])
         entries = [(int(fields[1]), fields[3]) for _id, fields in rows]
         return missed(int(current), entries, last_seq)
 
@@ -107,7 +110,4 @@ def _keys(key: str) -> list[str]:
 
 @cache
 def history() -> History:
-    seconds = settings.LIVE_RESUME_SECONDS
-    if settings.REDIS_URL:
-        return RedisHistory(settings.REDIS_URL, seconds)
-    return MemoryHistory(seconds)
+    return RedisHistory(settings.REDIS_URL) if settings.REDIS_URL else MemoryHistory()

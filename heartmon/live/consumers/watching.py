@@ -123,7 +123,7 @@ class Watching:
     async def live_message(self, event: dict[str, Any]) -> None:
         message = event["message"]
         name = message["stream"]
-        if not self._carries(name):
+        if not self._carries(message):
             return
         if name in self.replaying:
             self.replaying[name].append(message)
@@ -137,8 +137,12 @@ class Watching:
         if watched and any(grant.ecg for grant in self.grants.values()):
             self.outbox.put_frame(event["frame"])
 
-    def _carries(self, name: str) -> bool:
-        if name.startswith("patient:"):
+    def _carries(self, message: dict[str, Any]) -> bool:
+        """Whether the socket watches the message's stream: its own patients' vitals and
+        alarms, and admissions only of the streams it subscribed to (a place's watchers get them
+        from the place, once)."""
+        name = message["stream"]
+        if name.startswith("patient:") and message["type"] != "admission":
             return uuid.UUID(name.partition(":")[2]) in self.followed
         return name in self.grants
 
