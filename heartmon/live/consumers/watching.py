@@ -24,6 +24,10 @@ class Watching:
     channel_layer: Any
     channel_name: str
 
+    async def check_account(self) -> None:
+        """Reloads the actor and re-authorizes every grant (the consumer's)."""
+        raise NotImplementedError
+
     def start_watching(self) -> None:
         self.grants: dict[str, access.Grant] = {}
         self.followed: Counter[uuid.UUID] = Counter()  # patient -> grants that carry them
@@ -151,7 +155,7 @@ class Watching:
         own subscription is re-checked when they are discharged or moved."""
         patient_id = uuid.UUID(message["patient"])
         if message["stream"].startswith("patient:"):
-            await self._reauthorize(f"patient:{patient_id}")
+            await self.check_account()
             return
         grant = self.grants[message["stream"]]
         inside = str(grant.stream.id) in message["under"]

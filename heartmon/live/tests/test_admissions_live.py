@@ -106,3 +106,29 @@ def test_a_transfer_is_announced_on_both_places_and_the_patients_stream(
         await communicator.disconnect()
 
     run(scenario)
+
+
+def test_a_patients_subscription_is_checked_again_when_they_are_discharged(
+    bob, alice, bed, patient, committed
+):
+    async def scenario():
+        admission = await committed(
+            admit_patient, patient=patient, place=bed, reason="Syncope", actor=alice.as_actor()
+        )
+        communicator = await signed_in(bob)
+        await subscribe(communicator, f"patient:{patient.pk}")
+        bob.role = "staff"  # since the sign-in: staff may not watch patient data
+        await database_sync_to_async(bob.save)(update_fields=["role"])
+        await committed(
+            discharge_patient, admission=admission, reason="Well", actor=alice.as_actor()
+        )
+        assert (await next_message(communicator))["event"] == "discharged"
+        ended = await next_message(communicator)
+        assert ended["problem"]["status"] == 403
+        assert ended["request"] == {"type": "subscribe", "stream": f"patient:{patient.pk}"}
+        row = ReadingRow(patient.pk, patient.pk, "heart_rate", 80.0, timezone.now())
+        await committed(store_readings, rows=[row], source="device")
+        assert await nothing_more(communicator)
+        await communicator.disconnect()
+
+    run(scenario)
