@@ -4,6 +4,7 @@ heartbeats both ways, and a silent client is closed."""
 import asyncio
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import orjson
@@ -23,8 +24,10 @@ class SlowClient(WebsocketCommunicator):
     """A client whose connection holds only a few messages it has not read yet: the server's
     sends wait, as over a congested network."""
 
+    _output_queue: asyncio.Queue[dict[str, Any]] | None
+
     @property
-    def output_queue(self) -> asyncio.Queue:
+    def output_queue(self) -> asyncio.Queue[dict[str, Any]]:
         if self._output_queue is None:
             self._output_queue = asyncio.Queue(maxsize=4)
         return self._output_queue
