@@ -7,6 +7,7 @@ class LiveConfig(AppConfig):
     verbose_name = "Live monitoring"
 
     def ready(self) -> None:
-        from heartmon.live import receivers
+        from heartmon.live import mqtt, receivers
 
         receivers.connect()
+        mqtt.register()
