@@ -10,6 +10,8 @@ PYTEST_ARGS ?=
 # `make demo` runs simulated monitors beside the server; SIM_DEVICES=0 leaves them out.
 SIM_DEVICES ?= 10
 SIM_RATE ?= 1
+# ... and SIM_ECG of them stream live ECG too.
+SIM_ECG ?= 2
 
 VAR_DIR ?= var
 
@@ -48,9 +50,9 @@ demo: $(INSTALLED)
 	$(BIN)/heartmon collectstatic --no-input --verbosity 0
 	$(BIN)/heartmon demo_data
 	@echo "Serving http://$(HOST):$(PORT)/ (API docs at /api/docs/); e-mails go to $(VAR_DIR)/mail/; Ctrl-C stops."
-	@echo "$(SIM_DEVICES) simulated monitors (SIM-001...) send heart rates at $(SIM_RATE) Hz."
+	@echo "$(SIM_DEVICES) simulated monitors (SIM-001...) send heart rates at $(SIM_RATE) Hz; $(SIM_ECG) stream live ECG."
 	if [ "$(SIM_DEVICES)" -gt 0 ]; then \
-	    $(BIN)/heartmon simulate --devices $(SIM_DEVICES) --rate $(SIM_RATE) \
+	    $(BIN)/heartmon simulate --devices $(SIM_DEVICES) --rate $(SIM_RATE) --ecg $(SIM_ECG) \
 	        --url http://$(HOST):$(PORT) --progress lines & \
 	    sim=$$!; trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	fi; \
