@@ -2,6 +2,7 @@
 ECG app's tests in the source tree, ODC-By), looped, from a place of its own in the record, in
 frames of 250 ms (`heartmon.live.frames`), over the device socket (`--via http`) or MQTT."""
 
+import contextlib
 import threading
 import time
 from collections.abc import Sequence
@@ -84,6 +85,7 @@ class SocketEcgSender:
         scheme = "wss" if parts.scheme == "https" else "ws"
         self.url = f"{scheme}://{parts.netloc}{parts.path.rstrip('/')}/ws/v1/device/"
         self.sockets: dict[str, ClientConnection] = {}
+        self.opened = contextlib.ExitStack()
         self.refused = 0
 
     def send(self, device: SimulatedDevice, frame: bytes) -> None:
@@ -101,14 +103,15 @@ class SocketEcgSender:
 
     def _open(self, device: SimulatedDevice) -> ClientConnection:
         headers = {"Authorization": f"Device {device.key}"}
-        socket = connect(self.url, additional_headers=headers, open_timeout=10)
+        socket = self.opened.enter_context(
+            connect(self.url, additional_headers=headers, open_timeout=10)
+        )
         socket.recv(timeout=10)  # the welcome
         self.sockets[device.serial] = socket
         return socket
 
     def close(self) -> None:
-        for socket in self.sockets.values():
-            socket.close()
+        self.opened.close()
 
 
 class MqttEcgSender:
