@@ -301,7 +301,9 @@ CHANNEL_LAYERS = {
         {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # The layer blocks 5 s in BRPOP; redis-py 8 times reads out at 5 s by default,
+                # which would end a consumer now and then.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
                 "prefix": "heartmon.live",
                 "capacity": LIVE_LAYER_CAPACITY,
             },

@@ -5,15 +5,19 @@ are neither numbered nor kept (their sample index tells a viewer what it missed)
 These are sync functions, called in the thread that committed (a WSGI worker, the MQTT ingester,
 a Celery task, or Django's sync thread under ASGI)."""
 
+import asyncio
+import threading
 import uuid
+from functools import cache
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 from heartmon.live.history import history
 from heartmon.live.streams import ALARMS, Stream
 
+PUBLISH_TIMEOUT_SECONDS = 5
 MESSAGE = "live.message"  # the consumers' handler names for these events
 FRAME = "live.frame"
 
@@ -28,7 +32,22 @@ def publish(stream: Stream, message: dict[str, Any], *, organization_id: Any = N
 
 
 def send_to_group(group: str, event: dict[str, Any]) -> None:
-    async_to_sync(get_channel_layer().group_send)(group, event)
+    """Through Redis, on this process' publishing loop (one connection pool for good, where
+    async_to_sync would make a loop and connect anew for each message); the in-memory layer
+    lives on the serving loop, which async_to_sync finds from Django's sync threads."""
+    layer = get_channel_layer()
+    if isinstance(layer, InMemoryChannelLayer):
+        async_to_sync(layer.group_send)(group, event)
+        return
+    future = asyncio.run_coroutine_threadsafe(layer.group_send(group, event), _publishing_loop())
+    future.result(PUBLISH_TIMEOUT_SECONDS)
+
+
+@cache
+def _publishing_loop() -> asyncio.AbstractEventLoop:
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, daemon=True, name="live-publisher").start()
+    return loop
 
 
 def publish_vitals(patient_id: uuid.UUID, values: dict[str, dict[str, Any]]) -> int:

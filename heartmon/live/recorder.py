@@ -38,7 +38,6 @@ class LiveRecorder:
         self.device, self.patient_id = device, patient_id
         self.leads, self.rate, self.scale = first.leads, first.sample_rate, first.scale
         self.first_sample, self.start_time = first.first_sample, first.first_time
-        self.next_sample = first.first_sample
         self.chunk_samples = storage.chunk_samples_for(self.rate)
         self.max_chunks = round(settings.LIVE_RECORDING_HOURS * 3600 / storage.CHUNK_SECONDS)
         self.id = uuid.uuid4()
@@ -55,20 +54,19 @@ class LiveRecorder:
         self.beats: list[np.ndarray] = []
         self.recording: Recording | None = None
 
-    def continues(self, frame: Frame, patient_id: uuid.UUID) -> bool:
-        """Whether the frame belongs here: the next samples, same patient, leads and rate."""
+    def matches(self, frame: Frame, patient_id: uuid.UUID) -> bool:
+        """Whether the frame may go on this recording: same patient, leads, rate and scale, and
+        room left in it (the sample index is the stream's to check)."""
         return (
-            frame.first_sample == self.next_sample
-            and patient_id == self.patient_id
+            patient_id == self.patient_id
             and (frame.leads, frame.sample_rate, frame.scale) == (self.leads, self.rate, self.scale)
-            and self.chunks < self.max_chunks
+            and frame.stop - self.first_sample <= self.max_chunks * self.chunk_samples
         )
 
     def append(self, frame: Frame) -> None:
         samples = np.ascontiguousarray(frame.samples, dtype="<i2")
         self.pending.append(samples)
         self.pending_rows += len(samples)
-        self.next_sample = frame.stop
         while self.pending_rows >= self.chunk_samples:
             self._close_chunk(self._take(self.chunk_samples))
 

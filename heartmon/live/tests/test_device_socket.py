@@ -1,7 +1,9 @@
 """/ws/v1/device/: a device streams ECG frames with its key; what it streams is shown to the
 patient's watchers in 250 ms frames and stored as a recording equal to the stream."""
 
+import asyncio
 import hashlib
+import time
 from datetime import timedelta
 
 import numpy as np
@@ -18,7 +20,8 @@ from heartmon.live.tests.sockets import next_message, run, signed_in, socket, su
 from heartmon.live.tests.streams import samples_of, stream
 from heartmon.telemetry.models import Reading, Source
 
-pytestmark = pytest.mark.django_db
+# Frames are taken and recorded in threads of their own: the test database must see commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
@@ -27,14 +30,16 @@ def _files_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
-def streaming(django_capture_on_commit_callbacks):
-    """Runs a scenario with what commits taking its after-commit work (the full analysis)."""
+def streaming():
+    return run
 
-    def go(scenario):
-        with django_capture_on_commit_callbacks(execute=True):
-            run(scenario)
 
-    return go
+async def eventually(query, seconds: float = 10):
+    """The query's answer once it has one (frames are recorded in the background)."""
+    deadline = time.monotonic() + seconds
+    while not (answer := await database_sync_to_async(query)()) and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    return answer
 
 
 def device_socket(key: str):
@@ -107,11 +112,9 @@ def test_the_heart_rate_follows_each_closed_chunk(monitored, device_key, patient
         communicator = await connected_device(device_key)
         for frame in stream(31):  # one chunk closes; the socket stays open
             await communicator.send_to(bytes_data=frame)
-        await communicator.send_json_to({"type": "ping"})  # answered after the frames
-        assert await communicator.receive_json_from(5) == {"type": "pong"}
-        rates = await database_sync_to_async(
+        rates = await eventually(
             lambda: list(Reading.objects.filter(patient=patient, source=Source.ECG))
-        )()
+        )
         assert len(rates) >= 25
         assert all(60 <= reading.value <= 90 for reading in rates)
         await communicator.disconnect()
