@@ -9,7 +9,7 @@ point it at data you keep), printed as a table:
 4. 5-minute buckets of one device-day at 1 Hz and of 10 devices over a week, on a table of at
    least 10 million readings (medians of repeated runs);
 5. the ECG figures of `bench.ecg`;
-6. live monitoring (`bench.live`): vitals latency under load, ECG frames delivered (Redis:
+8. live monitoring (`bench.live`): vitals latency under load, ECG frames delivered (Redis:
    BENCH_REDIS_URL, default below).
 """
 
@@ -33,7 +33,7 @@ INGEST_DEVICES = 20
 CLIENTS = (1, 4)
 INGEST_TARGET = 0.5
 DAY_TARGET = "< 5 ms"
-# Figure 6a at the issue's 1,000 devices outruns this 2-core machine's load generator and servers
+# Figure 8a at the issue's 1,000 devices outruns this 2-core machine's load generator and servers
 # together (see the README); 200 is what it sustains. BENCH_ARGS="--live-devices 1000" asks more.
 LIVE_DEVICES = 200
 LIVE_REDIS_URL = "redis://127.0.0.1:6379/14"  # a database no test run flushes
@@ -48,10 +48,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=21, help="timed runs per figure 4 line")
     parser.add_argument("--ecg-hours", type=float, default=24, help="0 leaves the ECG out")
     parser.add_argument(
-        "--live-devices", type=int, default=LIVE_DEVICES, help="figure 6a; 0 leaves live out"
+        "--live-devices", type=int, default=LIVE_DEVICES, help="figure 8a; 0 leaves live out"
     )
-    parser.add_argument("--live-watchers", type=int, default=100, help="figure 6a")
-    parser.add_argument("--live-seconds", type=float, default=20, help="figures 6a and 6b")
+    parser.add_argument("--live-watchers", type=int, default=100, help="figure 8a")
+    parser.add_argument("--live-seconds", type=float, default=20, help="figures 8a and 8b")
     parser.add_argument(
         "--only", choices=("live",), help="measure only this part (after the database is made)"
     )
@@ -67,7 +67,7 @@ def main() -> None:
             if arguments.only is None:
                 earlier_figures(report, url, arguments)
             if arguments.live_devices:
-                report.rows += measured("6. Live", partial(live_figures, arguments))
+                report.rows += measured("8. Live", partial(live_figures, arguments))
     finally:  # what was measured, even when a later figure failed
         print(f"\nheartmon bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, ", end="")
         print(f"{os.cpu_count()} cores, {time.monotonic() - began:.0f} s\n")

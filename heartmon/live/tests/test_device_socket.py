@@ -22,6 +22,7 @@ from heartmon.telemetry.models import Reading, Source
 
 # Frames are taken and recorded in threads of their own: the test database must see commits.
 pytestmark = pytest.mark.django_db(transaction=True)
+WAIT = 15  # seconds for a socket's last frames to be recorded once it closes
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +62,7 @@ def test_the_stored_recording_equals_the_stream(monitored, device_key, patient, 
         communicator = await connected_device(device_key)
         for frame in sent:
             await communicator.send_to(bytes_data=frame)
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=WAIT)
 
     streaming(scenario)
     recording = Recording.objects.get(device=monitored)
@@ -96,7 +97,7 @@ def test_a_gap_in_the_sample_index_starts_another_recording(monitored, device_ke
         communicator = await connected_device(device_key)
         for frame in before + after:
             await communicator.send_to(bytes_data=frame)
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=WAIT)
 
     streaming(scenario)
     first, second = Recording.objects.filter(device=monitored).order_by("start_time")
