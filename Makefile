@@ -56,6 +56,7 @@ demo: $(INSTALLED)
 	        --url http://$(HOST):$(PORT) --progress lines & \
 	    sim=$$!; trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	fi; \
+	$(BIN)/heartmon deliver_outbox & outbox=$$!; trap 'kill $$outbox $${sim:-} 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/uvicorn heartmon.asgi:application --host $(HOST) --port $(PORT) --lifespan off --no-access-log
 
 test: $(DEV_INSTALLED)
@@ -72,3 +73,5 @@ lint: $(DEV_INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy heartmon
 	$(BIN)/heartmon makemigrations --check --dry-run
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec compose.yaml

@@ -3,7 +3,7 @@
 Org A, St Mary's Hospital: alice (admin), bob (nurse), dana (doctor), sam (staff), tess
 (technician); a hospital with the ward Cardiology and its beds bed and bed2; the patients
 patient (Ada Okafor, MRN-1) and patient2 (Ben Ito, MRN-2); device, a 3-lead monitor, unassigned,
-and monitored, the same device assigned to patient; device_key, a key of device.
+and monitored, the same device assigned to patient (since 2000); device_key, a key of device.
 Org B, Riverside Clinic: charlie (admin), org_b_patient and org_b_device: the outsiders.
 as_<name> is a client signed in as <name>; as_device authenticates with device_key; as_root is a
 superuser of no organization."""
@@ -17,7 +17,8 @@ from heartmon.accounts.testing import client_for, make_user
 from heartmon.clinic.models import Patient, Place, PlaceKind
 from heartmon.clinic.services.assignments import assign_device
 from heartmon.core.roles import Role
-from heartmon.devices.models import Device
+from heartmon.core.time import EARLIEST
+from heartmon.devices.models import Device, DeviceAssignment
 from heartmon.devices.services.keys import create_key
 
 
@@ -176,8 +177,10 @@ def device(org_a) -> Device:
 
 @pytest.fixture
 def monitored(device, patient, alice) -> Device:
-    """The device, assigned to the patient."""
-    assign_device(device=device, patient=patient, actor=alice.as_actor())
+    """The device, assigned to the patient since 2000: a device's readings and recordings belong
+    to the patient it was on when it measured them, and tests send them from any time."""
+    assignment = assign_device(device=device, patient=patient, actor=alice.as_actor())
+    DeviceAssignment.objects.filter(pk=assignment.pk).update(started_at=EARLIEST)
     return device
 
 

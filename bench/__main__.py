@@ -9,6 +9,8 @@ point it at data you keep), printed as a table:
 4. 5-minute buckets of one device-day at 1 Hz and of 10 devices over a week, on a table of at
    least 10 million readings (medians of repeated runs);
 5. the ECG figures of `bench.ecg`;
+6. the time to refuse ECG uploads built to exhaust a worker (`bench.refusals`).
+7. a FHIR Bulk Data export of 1 M readings as NDJSON Observations (`bench.fhir_export`).
 8. live monitoring (`bench.live`): vitals latency under load, ECG frames delivered (Redis:
    BENCH_REDIS_URL, default below).
 """
@@ -25,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TypeVar
 
-from bench import aggregation, database, ingestion, servers
+from bench import aggregation, database, fhir_export, ingestion, servers
 
 Row = tuple[str, str, str]
 T = TypeVar("T")
@@ -47,6 +49,9 @@ def main() -> None:
     parser.add_argument("--table-readings", type=int, default=10_000_000, help="figure 4")
     parser.add_argument("--runs", type=int, default=21, help="timed runs per figure 4 line")
     parser.add_argument("--ecg-hours", type=float, default=24, help="0 leaves the ECG out")
+    parser.add_argument(
+        "--fhir-readings", type=int, default=1_000_000, help="figure 7; 0 leaves it out"
+    )
     parser.add_argument(
         "--live-devices", type=int, default=LIVE_DEVICES, help="figure 8a; 0 leaves live out"
     )
@@ -79,6 +84,9 @@ def earlier_figures(report: "Report", url: str, arguments: argparse.Namespace) -
     aggregation_figures(report, total=arguments.table_readings, runs=arguments.runs)
     if arguments.ecg_hours:
         report.rows += measured("5. ECG", partial(ecg_figures, arguments.ecg_hours))
+    report.rows += measured("6. Refusals", refusal_figures)
+    if arguments.fhir_readings:
+        report.rows += measured("7. FHIR export", partial(fhir_export.run, arguments.fhir_readings))
 
 
 def live_figures(arguments: argparse.Namespace) -> list[Row]:
@@ -225,14 +233,28 @@ def aggregation_figures(report: Report, *, total: int, runs: int) -> None:
 
 
 def ecg_figures(hours: float) -> list[Row]:
-    """bench.ecg goes through Django's test client, which needs the test environment."""
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
     from bench import ecg
+
+    return in_test_environment(partial(ecg.run, hours=hours))
+
+
+def refusal_figures() -> list[Row]:
+    from bench import refusals
+
+    return [
+        (f"6. {figure}", value, target)
+        for figure, value, target in in_test_environment(refusals.run)
+    ]
+
+
+def in_test_environment(run: Callable[[], T]) -> T:
+    """bench.ecg and bench.refusals go through Django's test client, which needs the test
+    environment."""
+    from django.test.utils import setup_test_environment, teardown_test_environment
 
     setup_test_environment()
     try:
-        return ecg.run(hours=hours)
+        return run()
     finally:
         teardown_test_environment()
 

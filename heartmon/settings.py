@@ -10,6 +10,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.core.management.utils import get_random_secret_key
 
 django_stubs_ext.monkeypatch()  # lets admin.ModelAdmin[Model] and friends subscript at run time
@@ -59,18 +60,23 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_prometheus",
     "heartmon.core",
+    "heartmon.metrics",
     "heartmon.accounts",
     "heartmon.audit",
+    "heartmon.outbox",
     "heartmon.clinic",
     "heartmon.devices",
     "heartmon.telemetry",
     "heartmon.ecg",
     "heartmon.live",
     "heartmon.simulator",
+    "heartmon.fhir",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "heartmon.core.middleware.RequestIdMiddleware",
     "heartmon.core.errors.ProblemDetailsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -82,6 +88,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "heartmon.urls"
@@ -134,10 +141,42 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery beat (`beat` in the Procfile) retries the outbox's due messages and runs the daily
+# upkeep of the readings' partitions; without a broker, `heartmon deliver_outbox` and a daily
+# `heartmon maintain_readings` (cron) do the same.
+CELERY_BEAT_SCHEDULE = {
+    "deliver-outbox": {"task": "heartmon.outbox.tasks.deliver_due_messages", "schedule": 30.0},
+    "maintain-readings": {
+        "task": "heartmon.telemetry.tasks.maintain_readings",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
+
+# FHIR Bulk Data exports: files are kept this long after the export finished, and split into
+# files of at most this many resources.
+FHIR_EXPORT_TTL = timedelta(hours=env.int("FHIR_EXPORT_TTL_HOURS", default=24))
+FHIR_EXPORT_FILE_RESOURCES = env.int("FHIR_EXPORT_FILE_RESOURCES", default=100_000)
+FHIR_EXPORTS_AT_ONCE = env.int("FHIR_EXPORTS_AT_ONCE", default=2)  # per person, running or queued
+# ECG Observations in one page of a FHIR search, whatever its _count (each is 10 s of every lead).
+FHIR_ECG_SEGMENTS_PER_PAGE = env.int("FHIR_ECG_SEGMENTS_PER_PAGE", default=20)
 
 # E-mail: console by default, SMTP via EMAIL_URL (smtp://user:password@host:port, smtp+tls://...).
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="heartmon <noreply@localhost>")
+EMAIL_TIMEOUT = 30
+
+# The outbox (e-mails and webhooks): a failed message is retried after 30 s, 1 min, 2 min...
+# (at most an hour apart) until OUTBOX_RETRY_HOURS after it was written, then marked failed. A
+# worker's claim on a message lasts OUTBOX_LEASE seconds, longer than any one send.
+OUTBOX_RETRY_HOURS = env.int("OUTBOX_RETRY_HOURS", default=24)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)  # then sent and failed ones go
+OUTBOX_BACKOFF_BASE = env.int("OUTBOX_BACKOFF_BASE", default=30)  # seconds
+OUTBOX_BACKOFF_MAX = 3600
+OUTBOX_LEASE = 300
+WEBHOOK_TIMEOUT = 10
+# Webhook URLs that resolve to loopback, private or link-local addresses are refused unless this
+# is set (a receiver on the server's own network, or tests).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -145,7 +184,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "heartmon.accounts.hashers.Argon2Hasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
@@ -167,10 +206,12 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
 PASSWORD_RESET_CODE_TIMEOUT = 10 * 60
 PASSWORD_RESET_CODE_MAX_ATTEMPTS = 5
 
-# Brute force: 10 failures lock an account for 15 minutes (django-axes).
-AXES_FAILURE_LIMIT = 10
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Brute force: 10 failures from one address lock the account for that address for 15 minutes
+# (django-axes; see accounts.lockout); attempts during the lock do not extend it.
+AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURES", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "email"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
@@ -183,7 +224,7 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="heartmon")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "heartmon.accounts.authentication.BearerJWTAuthentication",
         "heartmon.accounts.authentication.CookieJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -201,12 +242,16 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login_ip": env.str("THROTTLE_LOGIN_IP", default="30/min"),
         "login_account": env.str("THROTTLE_LOGIN_ACCOUNT", default="10/min"),
+        "token_refresh": env.str("THROTTLE_TOKEN_REFRESH", default="10/min"),
+        "token_refresh_ip": env.str("THROTTLE_TOKEN_REFRESH_IP", default="600/min"),
         "anonymous_mail": env.str("THROTTLE_ANONYMOUS_MAIL", default="10/hour"),
+        "mail_address": env.str("THROTTLE_MAIL_ADDRESS", default="5/hour"),
         "one_time_code": env.str("THROTTLE_ONE_TIME_CODE", default="30/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    # Throttles key on REMOTE_ADDR; a spoofed X-Forwarded-For must not buy fresh limits.
-    "NUM_PROXIES": 0,
+    # Throttles key on the client's address: REMOTE_ADDR, or behind NUM_PROXIES proxies the
+    # X-Forwarded-For entry the nearest proxy appended (what a client writes there is ignored).
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 
 SIMPLE_JWT = {
@@ -217,6 +262,7 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": True,
     "SIGNING_KEY": SECRET_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    "TOKEN_REFRESH_SERIALIZER": "heartmon.accounts.jwt.EpochRefreshSerializer",
 }
 # Browser cookie mode: HttpOnly JWT cookies, Secure unless DEBUG, SameSite=Lax, CSRF on unsafe
 # methods.
@@ -330,6 +376,10 @@ LIVE_RECORDING_HOURS = 1  # a live ECG recording is closed and the next begun th
 # ECG uploads larger than this are refused (413).
 ECG_MAX_UPLOAD_MB = env.int("ECG_MAX_UPLOAD_MB", default=200)
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Prometheus: /metrics answers a scraper that sends this bearer token; unset, it is not served.
+# Under several processes set PROMETHEUS_MULTIPROC_DIR (`heartmon serve` does).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

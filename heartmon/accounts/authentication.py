@@ -1,5 +1,6 @@
-"""Browser cookie mode: the JWT travels in an HttpOnly cookie and unsafe methods must pass
-Django's CSRF check (the Bearer header, which a browser never sends by itself, needs none)."""
+"""Bearer and browser cookie mode. In cookie mode the JWT travels in an HttpOnly cookie and unsafe
+methods must pass Django's CSRF check (the Bearer header, which a browser never sends by itself,
+needs none). Both refuse a token of an earlier token epoch (accounts.jwt)."""
 
 from typing import Any, cast
 
@@ -9,6 +10,7 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
+from heartmon.accounts.jwt import check_epoch
 from heartmon.accounts.models import User
 
 
@@ -17,17 +19,30 @@ class _CsrfCheck(CsrfViewMiddleware):
         return reason
 
 
+class CsrfFailed(exceptions.PermissionDenied):
+    """The same problem type as a CSRF failure Django's middleware answers (core.errors)."""
+
+    default_code = "csrf_failed"
+
+
 def enforce_csrf(request: Request) -> None:
     check = _CsrfCheck(lambda req: None)  # type: ignore[arg-type]
     check.process_request(request)
     reason = check.process_view(request, None, (), {})  # type: ignore[arg-type]
     if reason:
-        raise exceptions.PermissionDenied(
+        raise CsrfFailed(
             f"CSRF check failed ({reason}): send the csrftoken cookie's value in X-CSRFToken."
         )
 
 
-class CookieJWTAuthentication(JWTAuthentication):
+class BearerJWTAuthentication(JWTAuthentication):
+    def get_user(self, validated_token: Any) -> Any:
+        user = cast(User, super().get_user(validated_token))
+        check_epoch(validated_token, user)
+        return user
+
+
+class CookieJWTAuthentication(BearerJWTAuthentication):
     def authenticate(self, request: Request) -> Any:
         raw_token = request.COOKIES.get(settings.AUTH_COOKIE_ACCESS)
         if not raw_token:

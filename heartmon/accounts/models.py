@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from heartmon.core.actor import Actor
 from heartmon.core.roles import Role
@@ -43,6 +44,8 @@ class HeartmonUserManager(UserManager.from_queryset(TenantQuerySet)):  # type: i
     def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> "User":
         if not email:
             raise ValueError("An e-mail address is required.")
+        if extra_fields.get("is_active", True):
+            extra_fields.setdefault("activated_at", timezone.now())
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
@@ -73,6 +76,12 @@ class User(AbstractUser):
     )
     role = models.CharField(max_length=20, choices=Role.choices)
     phone = models.CharField(max_length=16, blank=True, validators=[e164_validator])
+    # When the account was first activated (registration link, accepted invitation): an inactive
+    # user without it may ask for a new activation link; one deactivated by an admin may not.
+    activated_at = models.DateTimeField(null=True, blank=True)
+    # Raised by a password change or reset and by deactivation: every token carries the epoch it
+    # was issued in, and one from an earlier epoch is refused (accounts.jwt).
+    token_epoch = models.PositiveIntegerField(default=0)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -92,6 +101,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def awaits_activation(self) -> bool:
+        """Registered, never activated (an invitee has no password until they accept)."""
+        return not self.is_active and self.activated_at is None and self.has_usable_password()
 
     def as_actor(self, *, ip: str | None = None, request_id: str = "") -> Actor:
         return Actor(

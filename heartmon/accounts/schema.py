@@ -1,9 +1,14 @@
-"""OpenAPI description of the browser cookie authentication."""
+"""OpenAPI description of the Bearer and browser cookie authentications."""
 
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+class BearerJWTScheme(SimpleJWTScheme):
+    target_class = "heartmon.accounts.authentication.BearerJWTAuthentication"
 
 
 class CookieJWTScheme(OpenApiAuthenticationExtension):

@@ -78,7 +78,7 @@ class OneTimeLink:
 
 
 def _activation_state(user: Any) -> str:
-    return f"{user.pk}|{user.is_active}|{user.last_login}"
+    return f"{user.pk}|{user.is_active}|{user.activated_at}"
 
 
 def _password_state(user: Any) -> str:

@@ -11,6 +11,7 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 urlpatterns = [
     path("auth/register/", auth.RegisterView.as_view(), name="register"),
     path("auth/activate/", auth.ActivateView.as_view(), name="activate"),
+    path("auth/activate/resend/", auth.ResendActivationView.as_view(), name="activation-resend"),
     path("auth/invitation/accept/", auth.AcceptInvitationView.as_view(), name="accept-invitation"),
     path("auth/token/", auth.TokenObtainView.as_view(), name="token"),
     path("auth/token/refresh/", auth.TokenRefresh.as_view(), name="token-refresh"),

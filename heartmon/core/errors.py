@@ -12,6 +12,7 @@ from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.csrf import csrf_failure as django_csrf_failure
 from rest_framework import exceptions
@@ -72,6 +73,15 @@ class NotFound(DomainError):
     status = 404
     code = "not_found"
     title = "Not found"
+
+
+class ServiceUnavailable(DomainError):
+    """A service heartmon depends on (the database, the cache) cannot be reached: retry."""
+
+    status = 503
+    code = "service_unavailable"
+    title = "Service unavailable"
+    retry_after = 30
 
 
 class NoOrganization(Conflict):
@@ -171,10 +181,22 @@ def _problem_from_api_exception(exc: exceptions.APIException, request: Any) -> R
     )
 
 
+# The database is unreachable, restarting or refusing connections: the client should retry, not
+# report a bug (devices keep their batch and send it again).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def database_unavailable(exc: Exception) -> ServiceUnavailable:
+    logger.warning("The database is unavailable (%s)", type(exc).__name__)
+    return ServiceUnavailable("The database is unavailable: retry shortly.")
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     request = context.get("request")
     set_rollback()
-    if isinstance(exc, Http404):
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        exc = database_unavailable(exc)
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
@@ -236,6 +258,20 @@ class ProblemDetailsMiddleware:
                 if header in response:
                     problem[header] = response[header]
             return problem
+        return response
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        """A database outage in a view outside DRF (whose handler answers it itself)."""
+        if not isinstance(exc, DATABASE_UNAVAILABLE):
+            return None
+        unavailable = database_unavailable(exc)
+        if request.path.startswith("/api/"):
+            response: HttpResponse = problem_response(
+                request, unavailable.status, unavailable.detail, unavailable.code
+            )
+        else:
+            response = HttpResponse(unavailable.detail, status=503, content_type="text/plain")
+        response["Retry-After"] = str(unavailable.retry_after)
         return response
 
 

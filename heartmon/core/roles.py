@@ -31,6 +31,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[Role]]] = {
     "organizations": {"read": EVERYONE, "write": ADMINS},
     "users": {"read": ADMINS, "write": ADMINS},
     "audit_events": {"read": ADMINS},
+    "webhooks": {"read": ADMINS, "write": ADMINS},
     # Clinic. "archived": list, read and restore archived patients. "clinical_details": see a
     # patient's notes and contact details (technicians see only what running a device needs).
     "places": {"read": EVERYONE, "write": ADMINS},

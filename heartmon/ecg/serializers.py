@@ -128,7 +128,8 @@ class RecordingUploadSerializer(serializers.Serializer[None]):
     patient = VisibleIdField(
         queryset=Patient.objects.all(),
         required=False,
-        help_text="Default: the patient the device was assigned to at start_time, else now.",
+        help_text="Default: the patient the device was assigned to at start_time, else now. "
+        "A device may name only that patient.",
     )
     start_time = MeasuredTimeField()
     end_time = MeasuredTimeField(
@@ -173,7 +174,7 @@ class RecordingUploadSerializer(serializers.Serializer[None]):
         if errors:
             raise serializers.ValidationError(errors)
         if "leads" in attrs:
-            attrs["leads"] = self._leads(attrs["leads"])
+            attrs["leads"] = self._leads(attrs["leads"], attrs["device"].lead_count)
             count = len(attrs["leads"])
             attrs["gain"] = self._per_lead(attrs["gain"], "gain", count)
             if "baseline" in attrs:
@@ -191,9 +192,14 @@ class RecordingUploadSerializer(serializers.Serializer[None]):
         return device
 
     @staticmethod
-    def _leads(text: str) -> list[str]:
+    def _leads(text: str, max_leads: int) -> list[str]:
+        names = text.split(",")
+        if len(names) > max_leads:  # before checking every name
+            raise serializers.ValidationError(
+                {"leads": f"{len(names)} leads named; the device records {max_leads}."}
+            )
         try:
-            return lead_names(text.split(","), "leads")
+            return lead_names(names, "leads")
         except FormatError as exc:
             raise serializers.ValidationError({"leads": exc.detail}) from exc
 

@@ -37,6 +37,7 @@ from django.db import DatabaseError, InterfaceError, close_old_connections
 from heartmon.core.errors import DomainError, InvalidInput, PayloadTooLarge, problem_body
 from heartmon.devices.authentication import KeyRefused, use_key
 from heartmon.devices.permissions import IsActiveDevice, KeyMatchesDevice
+from heartmon.metrics.registry import MQTT_MESSAGES
 from heartmon.telemetry.ingest import MAX_BYTES_PER_ITEM, ingest_batch
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,12 @@ class Broker:
 def handle_message(*, serial: str, payload: bytes | bytearray) -> dict[str, Any] | None:
     """Store one message's readings for the device `serial`; returns what to publish on its errors
     topic, or None when every reading was stored or was already stored."""
+    reply = _reply_to(serial=serial, payload=payload)
+    MQTT_MESSAGES.labels(_outcome(reply)).inc()
+    return reply
+
+
+def _reply_to(*, serial: str, payload: bytes | bytearray) -> dict[str, Any] | None:
     try:
         key, readings, atomic = read_message(payload, max_items=settings.READINGS_MAX_BATCH)
         try:
@@ -250,6 +257,7 @@ class Ingester:
         except Exception:
             # Acknowledged all the same: one message that trips a bug must not come back forever.
             logger.exception("Failed to process a message from %s", serial)
+            MQTT_MESSAGES.labels("failed").inc()
             reply = problem_body(500, "server_error", "The server failed to process the message.")
         finally:
             close_old_connections()
@@ -257,3 +265,10 @@ class Ingester:
             logger.info("Refused readings from %s: %s", serial, reply.get("detail", "some items"))
             client.publish(errors_topic(serial, self.root), orjson.dumps(reply), qos=1)
         client.ack(message.mid, message.qos)
+
+
+def _outcome(reply: dict[str, Any] | None) -> str:
+    """What became of a message, for the metrics."""
+    if reply is None:
+        return "stored"
+    return "partly_refused" if "stored" in reply else "refused"

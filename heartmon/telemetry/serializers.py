@@ -68,7 +68,9 @@ class HeartRateInputSerializer(serializers.Serializer[None]):
     """Documents POST /heart-rates/; the body is checked like a batch item."""
 
     patient = serializers.UUIDField(
-        required=False, help_text="Required from people; a device's own patient by default."
+        required=False,
+        help_text="Required from people. Devices: the patient they were on at recorded_at (the "
+        "default); naming another is a 400.",
     )
     device = serializers.UUIDField(
         required=False,
@@ -100,7 +102,9 @@ class ReadingItemSerializer(serializers.Serializer[None]):
     recorded_at = MeasuredTimeField()
     device = serializers.UUIDField(required=False, help_text="Required from people.")
     patient = serializers.UUIDField(
-        required=False, help_text="The device's assigned patient by default."
+        required=False,
+        help_text="Default: the patient the device was assigned to at recorded_at. Naming "
+        "another is refused; people may name one for a time the device was on no one.",
     )
 
 

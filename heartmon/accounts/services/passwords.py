@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from heartmon.accounts import tasks
+from heartmon.accounts import emails, lockout
 from heartmon.accounts.models import User
 from heartmon.accounts.reset_codes import WrongCodeError, check_code, discard_code
 from heartmon.accounts.tokens import password_reset_link
@@ -22,8 +22,11 @@ def validate_new_password(password: str, user: User, *, field: str = "password")
         raise InvalidInput(exc.messages[0], errors={field: list(exc.messages)}) from exc
 
 
-def revoke_refresh_tokens(user: User) -> None:
-    """Sign the user out everywhere: every refresh token they hold is blacklisted."""
+def sign_out_everywhere(user: User) -> None:
+    """Every token issued so far dies: the user's token epoch moves on (access tokens of an
+    earlier one are refused) and every refresh token they hold is blacklisted."""
+    user.token_epoch += 1
+    User.objects.filter(pk=user.pk).update(token_epoch=user.token_epoch)
     outstanding = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
     BlacklistedToken.objects.bulk_create(
         [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
@@ -34,7 +37,7 @@ def _set_password(user: User, password: str, *, field: str) -> None:
     validate_new_password(password, user, field=field)
     user.set_password(password)
     user.save(update_fields=["password"])
-    revoke_refresh_tokens(user)
+    sign_out_everywhere(user)
 
 
 @transaction.atomic
@@ -45,13 +48,19 @@ def change_password(*, user: User, old_password: str, new_password: str, actor: 
     record_event(AuditAction.PASSWORD_CHANGED, actor=actor, target=user)
 
 
+@transaction.atomic
 def request_password_reset(*, email: str, actor: Actor) -> None:
-    """Mail a link and a code to an active account; say nothing either way (no enumeration)."""
-    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
-    if user is None:
-        return
+    """One e-mail whatever the address (the same answer and work for every address): a link and
+    a code to an active account, a new activation link to one that awaits it, else a word on
+    why nothing can be reset."""
+    user = User.objects.filter(email__iexact=email.strip()).first()
     record_event(AuditAction.PASSWORD_RESET_REQUESTED, actor=actor.identified_as(user), target=user)
-    transaction.on_commit(lambda: tasks.send_password_reset_email.delay(str(user.pk)), robust=True)
+    if user is None:
+        emails.send_no_account(email.strip().lower(), asked="to reset a password")
+    elif user.is_active:
+        emails.send_password_reset(user)
+    else:
+        emails.send_account_state(user, asked="to reset a password")
 
 
 @transaction.atomic
@@ -73,6 +82,7 @@ def reset_password_with_code(*, email: str, code: str, new_password: str, actor:
 def _finish_reset(user: User, new_password: str, actor: Actor, *, method: str) -> None:
     _set_password(user, new_password, field="new_password")
     discard_code(user.pk)  # the link and the code are one reset: using either spends both
+    lockout.unlock(user)  # whoever locked the account out, its owner has proved who they are
     record_event(
         AuditAction.PASSWORD_RESET,
         actor=actor.identified_as(user),

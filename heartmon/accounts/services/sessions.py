@@ -1,5 +1,6 @@
 """Signing in and out: credentials (+ TOTP when enabled), lockout, JWT pairs, revocation."""
 
+import math
 from typing import Protocol
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from heartmon.accounts.jwt import EpochRefreshToken
 from heartmon.accounts.models import User
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
@@ -27,13 +29,14 @@ class AccountLockedError(DomainError):
     code = "account_locked"
     title = "Account locked"
 
-    def __init__(self) -> None:
-        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    def __init__(self, seconds_left: int) -> None:
+        minutes = math.ceil(seconds_left / 60)
         super().__init__(
-            f"Too many failed sign-ins: this account is locked for {minutes} minutes. "
-            "Try again later or reset the password."
+            f"Too many failed sign-ins from this address: this account is locked here for "
+            f"{minutes} more minute{'s' if minutes != 1 else ''}. Try again later, reset the "
+            "password, or ask an admin to unlock it."
         )
-        self.retry_after = int(settings.AXES_COOLOFF_TIME.total_seconds())
+        self.retry_after = seconds_left
 
 
 class TwoFactorRequiredError(LoginFailedError):
@@ -58,15 +61,17 @@ class SignInGate(Protocol):
     @property
     def locked(self) -> bool: ...
 
+    def seconds_left(self, email: str) -> int: ...
+
     def count_failure(self, email: str) -> None: ...
 
     def forgive(self, user: User) -> None: ...
 
 
-def _locked(actor: Actor, email: str) -> AccountLockedError:
+def _locked(gate: SignInGate, actor: Actor, email: str) -> AccountLockedError:
     known = User.objects.filter(email=email).first()
     record_event(AuditAction.ACCOUNT_LOCKED, actor=actor.identified_as(known), target=known)
-    return AccountLockedError()
+    return AccountLockedError(gate.seconds_left(email))
 
 
 def _fail(gate: SignInGate, actor: Actor, user: User, error: LoginFailedError) -> DomainError:
@@ -75,7 +80,7 @@ def _fail(gate: SignInGate, actor: Actor, user: User, error: LoginFailedError) -
     gate.count_failure(user.email)
     by = actor.identified_as(user)
     record_event(AuditAction.LOGIN_FAILED, actor=by, target=user, details={"reason": error.code})
-    return _locked(actor, user.email) if gate.locked else error
+    return _locked(gate, actor, user.email) if gate.locked else error
 
 
 def log_in(
@@ -85,7 +90,7 @@ def log_in(
     email = email.strip().lower()
     user = gate.authenticate(email, password)
     if gate.locked:
-        raise _locked(actor, email)
+        raise _locked(gate, actor, email)
     if user is None:  # the gate has counted the failure
         known = User.objects.filter(email=email).first()
         record_event(
@@ -124,7 +129,7 @@ def _check_second_factor(user: User, otp: str | None, *, gate: SignInGate, actor
 
 
 def issue_tokens(user: User) -> dict[str, str]:
-    refresh = RefreshToken.for_user(user)
+    refresh = EpochRefreshToken.for_user(user)
     if settings.SIMPLE_JWT["UPDATE_LAST_LOGIN"]:
         User.objects.filter(pk=user.pk).update(last_login=refresh.current_time)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}

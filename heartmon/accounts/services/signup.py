@@ -1,8 +1,10 @@
 """Getting people in: self-registration of a new organization, activation, invitations."""
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
-from heartmon.accounts import tasks
+from heartmon.accounts import emails
 from heartmon.accounts.models import Organization, User
 from heartmon.accounts.services.passwords import validate_new_password
 from heartmon.accounts.tokens import UsedLinkError, activation_link, invitation_link
@@ -29,29 +31,35 @@ def register_organization(
     actor: Actor,
 ) -> None:
     """A new organization with the registrant as its admin, inactive until the e-mailed link is
-    followed. An address that already has an account gets a notice instead (no enumeration)."""
+    followed. An address that already has an account gets a word instead (a new activation link
+    if it still awaits one). Either way the same checks, the same password hashing and one
+    e-mail: the answer and its time say nothing about the address."""
     email = normalize_email(email)
+    registrant = User(email=email, first_name=first_name, last_name=last_name, phone=phone)
+    validate_new_password(password, registrant)
+    registrant.password = make_password(password)
     existing = User.objects.filter(email=email).first()
     if existing is not None:
-        transaction.on_commit(
-            lambda: tasks.send_already_registered_email.delay(str(existing.pk)), robust=True
-        )
+        emails.send_account_state(existing, asked="to sign up")
         return
-    organization = Organization.objects.create(name=organization_name)
-    user = User(
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        phone=phone,
-        organization=organization,
-        role=Role.ADMIN,
-        is_active=False,
-    )
-    validate_new_password(password, user)
-    user.set_password(password)
-    user.save()
-    record_event(AuditAction.REGISTERED, actor=actor.identified_as(user), target=user)
-    transaction.on_commit(lambda: tasks.send_activation_email.delay(str(user.pk)), robust=True)
+    registrant.organization = Organization.objects.create(name=organization_name)
+    registrant.role = Role.ADMIN
+    registrant.is_active = False
+    registrant.save()
+    record_event(AuditAction.REGISTERED, actor=actor.identified_as(registrant), target=registrant)
+    emails.send_activation(registrant)
+
+
+@transaction.atomic
+def resend_activation(*, email: str, actor: Actor) -> None:
+    """A new activation link for an account that awaits one; for any other address, one e-mail
+    saying why there is none (the same answer for every address)."""
+    user = User.objects.filter(email=normalize_email(email)).first()
+    record_event(AuditAction.ACTIVATION_REQUESTED, actor=actor.identified_as(user), target=user)
+    if user is None:
+        emails.send_no_account(normalize_email(email), asked="for an activation link")
+    else:
+        emails.send_account_state(user, asked="for an activation link")
 
 
 @transaction.atomic
@@ -61,17 +69,29 @@ def activate_account(*, uid: str, token: str, actor: Actor) -> User:
     except UsedLinkError as exc:
         raise UsedLinkError("This account is already active: sign in.") from exc
     user.is_active = True
-    user.save(update_fields=["is_active"])
+    user.activated_at = timezone.now()
+    user.save(update_fields=["is_active", "activated_at"])
     record_event(AuditAction.ACTIVATED, actor=actor.identified_as(user), target=user)
     return user
 
 
 @transaction.atomic
-def invite_user(*, email: str, first_name: str, last_name: str, role: str, actor: Actor) -> User:
+def invite_user(*, email: str, first_name: str, last_name: str, role: str, actor: Actor) -> None:
+    """An inactive user of the actor's organization, e-mailed a link to choose a password. An
+    address with an account in another organization is told by e-mail instead; the inviter
+    gets the same answer (an address in their own organization is a conflict they can see)."""
     organization_id = organization_id_of(actor, what="invite people")
     email = normalize_email(email)
-    if User.objects.filter(email=email).exists():
-        raise Conflict("A user with this e-mail address already exists.", field="email")
+    existing = User.objects.filter(email=email).first()
+    if existing is not None and existing.organization_id == organization_id:
+        raise Conflict("A user of your organization has this e-mail address.", field="email")
+    if existing is not None:
+        organization = Organization.objects.get(pk=organization_id)
+        emails.send_invited_elsewhere(
+            existing, inviter=_inviter_name(actor), organization=organization.name
+        )
+        record_event(AuditAction.USER_INVITED, actor=actor, details={"role": role})
+        return
     user = User(
         email=email,
         first_name=first_name,
@@ -84,17 +104,17 @@ def invite_user(*, email: str, first_name: str, last_name: str, role: str, actor
     user.save()
     record_event(AuditAction.USER_INVITED, actor=actor, target=user, details={"role": role})
     send_invitation(user=user, actor=actor)
-    return user
+
+
+def _inviter_name(actor: Actor) -> str:
+    inviter = User.objects.get(pk=actor.person_id)
+    return inviter.get_full_name() or inviter.email
 
 
 def send_invitation(*, user: User, actor: Actor) -> None:
     if user.has_usable_password():
         raise Conflict("This user has already accepted the invitation.")
-    inviter = User.objects.get(pk=actor.user_id)
-    inviter_name = inviter.get_full_name() or inviter.email
-    transaction.on_commit(
-        lambda: tasks.send_invitation_email.delay(str(user.pk), inviter_name), robust=True
-    )
+    emails.send_invitation(user, inviter=_inviter_name(actor))
 
 
 @transaction.atomic
@@ -103,6 +123,7 @@ def accept_invitation(*, uid: str, token: str, password: str, actor: Actor) -> U
     validate_new_password(password, user)
     user.set_password(password)
     user.is_active = True
-    user.save(update_fields=["password", "is_active"])
+    user.activated_at = timezone.now()
+    user.save(update_fields=["password", "is_active", "activated_at"])
     record_event(AuditAction.INVITATION_ACCEPTED, actor=actor.identified_as(user), target=user)
     return user

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.db import transaction
 
+from heartmon.accounts import lockout
 from heartmon.accounts.models import Organization, User
-from heartmon.accounts.services.passwords import revoke_refresh_tokens
+from heartmon.accounts.services.passwords import sign_out_everywhere
 from heartmon.accounts.services.signup import send_invitation
 from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
@@ -57,7 +58,7 @@ def _record_user_changes(
         )
     if user.is_active != before["is_active"]:
         if not user.is_active:
-            revoke_refresh_tokens(user)
+            sign_out_everywhere(user)
         action = AuditAction.USER_REACTIVATED if user.is_active else AuditAction.USER_DEACTIVATED
         record_event(action, actor=actor, target=user)
     profile_changes = sorted(set(changes) & set(PROFILE_FIELDS))
@@ -80,6 +81,13 @@ def resend_invitation(*, user: User, actor: Actor) -> None:
         target=user,
         details={"role": user.role, "resent": True},
     )
+
+
+@transaction.atomic
+def unlock_user(*, user: User, actor: Actor) -> None:
+    """Lift any sign-in lock on the user, from every address (an admin vouches for them)."""
+    cleared = lockout.unlock(user)
+    record_event(AuditAction.USER_UNLOCKED, actor=actor, target=user, details={"cleared": cleared})
 
 
 @transaction.atomic

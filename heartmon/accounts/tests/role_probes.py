@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Model
 from django.urls import reverse
 
-from heartmon.accounts.models import Organization, User
+from heartmon.accounts.models import Organization
 from heartmon.accounts.testing import make_user
 from heartmon.audit.services import record_event
 from heartmon.core.actor import Actor
@@ -89,13 +89,13 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
             "user-list",
             "post",
             "create",
-            201,
+            202,
             {"email": "new@x.example", "first_name": "N", "last_name": "E", "role": "staff"},
-            creates=User,
         ),
         Probe("user-detail", "patch", "object", 200, {"role": "doctor"}),
         Probe("user-detail", "delete", "object", 204),
         Probe("user-resend-invitation", "post", "object", 202),
+        Probe("user-unlock", "post", "object", 204),
     ],
     ("audit_events", "read"): [
         Probe("audit-event-list", "get", "list", 200, row="event"),

@@ -18,7 +18,7 @@ URL = "/api/v1/auth/activate/"
 
 
 @pytest.fixture
-def link(anonymous, django_capture_on_commit_callbacks, mailoutbox) -> dict[str, str]:
+def link(anonymous, django_capture_on_commit_callbacks, sent) -> dict[str, str]:
     with django_capture_on_commit_callbacks(execute=True):
         anonymous.post(
             "/api/v1/auth/register/",
@@ -31,7 +31,7 @@ def link(anonymous, django_capture_on_commit_callbacks, mailoutbox) -> dict[str,
             },
             format="json",
         )
-    return link_in(mailoutbox[-1], "activate")
+    return link_in(sent()[-1], "activate")
 
 
 def nora() -> User:

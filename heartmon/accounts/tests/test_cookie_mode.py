@@ -87,6 +87,7 @@ def test_an_unsafe_request_without_the_csrf_header_is_refused(alice):
     response = browser.patch("/api/v1/auth/me/", {"first_name": "Mallory"})
 
     body = assert_problem(response, 403)
+    assert body["type"] == "urn:heartmon:problem:csrf-failed"
     assert "CSRF" in body["detail"]
     alice.refresh_from_db()
     assert alice.first_name == "Alice"
@@ -99,7 +100,7 @@ def test_an_unsafe_request_with_a_wrong_csrf_header_is_refused(alice):
         "/api/v1/auth/me/", {"first_name": "Mallory"}, HTTP_X_CSRFTOKEN="x" * 32
     )
 
-    assert_problem(response, 403)
+    assert assert_problem(response, 403)["type"] == "urn:heartmon:problem:csrf-failed"
     alice.refresh_from_db()
     assert alice.first_name == "Alice"
 

@@ -27,11 +27,13 @@ from heartmon.core.roles import PERMISSIONS, Role, role_table_markdown
 from heartmon.core.testing import assert_problem
 from heartmon.devices.tests import role_probes as devices
 from heartmon.ecg.tests import role_probes as ecg
+from heartmon.outbox.tests import role_probes as outbox
 from heartmon.telemetry.tests import role_probes as telemetry
 
-APPS = (accounts, clinic, devices, ecg, telemetry)
+APPS = (accounts, outbox, clinic, devices, ecg, telemetry)
 PROBES = {key: probes for app in APPS for key, probes in app.PROBES.items()}
 TARGETS = {resource: name for app in APPS for resource, name in app.TARGETS.items()}
+OUTBOX_RESOURCES = {resource for resource, _ in outbox.PROBES}
 ECG_RESOURCES = {resource for resource, _ in ecg.PROBES}
 TELEMETRY_RESOURCES = {resource for resource, _ in telemetry.PROBES}
 DEVICE_RESOURCES = (
@@ -61,6 +63,8 @@ def world(org_a: Organization, resource: str, settings: Any, tmp_path: Any) -> W
     """A fresh org A per case, built only as far as the probed resource needs."""
     settings.MEDIA_ROOT = tmp_path / "media"
     objects = accounts.build(org_a)
+    if resource in OUTBOX_RESOURCES:
+        objects.update(outbox.build(org_a))
     if resource in CLINIC_RESOURCES:
         objects.update(clinic.build(objects))
     if resource in DEVICE_RESOURCES:

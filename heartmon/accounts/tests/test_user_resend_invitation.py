@@ -26,19 +26,19 @@ def resend(django_capture_on_commit_callbacks):
     return resend
 
 
-def test_it_mails_a_new_invitation_link(resend, as_alice, alice, invitee, mailoutbox):
+def test_it_mails_a_new_invitation_link(resend, as_alice, alice, invitee, sent):
     response = resend(as_alice, invitee)
 
     assert response.status_code == 202
     assert response.json() == {"detail": "Invitation sent."}
-    (message,) = mailoutbox
+    (message,) = sent()
     assert message.to == [invitee.email]
     assert link_in(message, "accept-invite")["uid"]
 
 
-def test_the_new_link_works(resend, as_alice, alice, invitee, mailoutbox, anonymous):
+def test_the_new_link_works(resend, as_alice, alice, invitee, sent, anonymous):
     resend(as_alice, invitee)
-    link = link_in(mailoutbox[0], "accept-invite")
+    link = link_in(sent()[0], "accept-invite")
 
     response = anonymous.post(
         "/api/v1/auth/invitation/accept/", {**link, "password": "a brand new passphrase"}
@@ -57,20 +57,20 @@ def test_it_records_the_resent_invitation(resend, as_alice, alice, invitee):
     assert event.details == {"role": "doctor", "resent": True}
 
 
-def test_someone_who_accepted_is_a_conflict(resend, as_alice, alice, bob, mailoutbox):
+def test_someone_who_accepted_is_a_conflict(resend, as_alice, alice, bob, sent):
     assert_problem(resend(as_alice, bob), 409)
-    assert mailoutbox == []
+    assert sent() == []
     assert not AuditEvent.objects.exists()
 
 
-def test_a_nurse_may_not_resend(resend, as_bob, invitee, mailoutbox):
+def test_a_nurse_may_not_resend(resend, as_bob, invitee, sent):
     assert_problem(resend(as_bob, invitee), 403)
-    assert mailoutbox == []
+    assert sent() == []
 
 
-def test_charlie_gets_a_404_for_org_as_invitee(resend, as_charlie, invitee, mailoutbox):
+def test_charlie_gets_a_404_for_org_as_invitee(resend, as_charlie, invitee, sent):
     assert_problem(resend(as_charlie, invitee), 404)
-    assert mailoutbox == []
+    assert sent() == []
 
 
 def test_get_is_not_allowed(as_alice, alice, invitee):

@@ -15,7 +15,12 @@ from heartmon.accounts import serializers as s
 from heartmon.accounts.authentication import signed_in_user
 from heartmon.accounts.lockout import AxesGate
 from heartmon.accounts.services import passwords, sessions, signup, two_factor, users
-from heartmon.accounts.throttles import PER_IP, LoginAccountThrottle
+from heartmon.accounts.throttles import (
+    PER_IP,
+    LoginAccountThrottle,
+    MailAddressThrottle,
+    RefreshTokenThrottle,
+)
 from heartmon.core.actor import actor_of
 from heartmon.core.schema import problems
 from heartmon.core.validation import validated
@@ -29,9 +34,14 @@ class AnonymousView(APIView):
     throttle_classes = [PER_IP]
 
 
-class RegisterView(AnonymousView):
-    throttle_scope = "anonymous_mail"
+class MailingView(AnonymousView):
+    """Sends a stranger an e-mail: limited per client IP and per address."""
 
+    throttle_scope = "anonymous_mail"
+    throttle_classes = [PER_IP, MailAddressThrottle]
+
+
+class RegisterView(MailingView):
     @extend_schema(
         summary="Register a new organization",
         description=(
@@ -40,7 +50,7 @@ class RegisterView(AnonymousView):
             "already has an account (its owner is told by e-mail instead)."
         ),
         request=s.RegistrationSerializer,
-        responses={202: s.DetailSerializer, **problems(400, 429)},
+        responses={202: s.DetailSerializer, **problems(400, 429, 503)},
         examples=[
             OpenApiExample(
                 "Sign-up",
@@ -62,13 +72,31 @@ class RegisterView(AnonymousView):
         return Response({"detail": ACCEPTED}, status=status.HTTP_202_ACCEPTED)
 
 
+class ResendActivationView(MailingView):
+    @extend_schema(
+        summary="Ask for a new activation link by e-mail",
+        description=(
+            "For an account that registered and was never activated (the first e-mail lost or "
+            "expired). Always 202, whatever the address; its owner is told by e-mail what, if "
+            "anything, was done."
+        ),
+        request=s.PasswordResetRequestSerializer,
+        responses={202: s.DetailSerializer, **problems(400, 429, 503)},
+    )
+    def post(self, request: Request) -> Response:
+        signup.resend_activation(
+            actor=actor_of(request), **validated(s.PasswordResetRequestSerializer, request)
+        )
+        return Response({"detail": ACCEPTED}, status=status.HTTP_202_ACCEPTED)
+
+
 class ActivateView(AnonymousView):
     throttle_scope = "one_time_code"
 
     @extend_schema(
         summary="Activate an account from its e-mailed link",
         request=s.LinkSerializer,
-        responses={200: s.ProfileSerializer, **problems(400, 429)},
+        responses={200: s.ProfileSerializer, **problems(400, 429, 503)},
     )
     def post(self, request: Request) -> Response:
         user = signup.activate_account(
@@ -83,7 +111,7 @@ class AcceptInvitationView(AnonymousView):
     @extend_schema(
         summary="Accept an invitation: choose a password and activate",
         request=s.AcceptInvitationSerializer,
-        responses={200: s.ProfileSerializer, **problems(400, 429)},
+        responses={200: s.ProfileSerializer, **problems(400, 429, 503)},
     )
     def post(self, request: Request) -> Response:
         data = validated(s.AcceptInvitationSerializer, request)
@@ -121,8 +149,8 @@ class TokenObtainView(AnonymousView):
 
 
 class TokenRefresh(TokenRefreshView):
-    throttle_classes = [PER_IP]
-    throttle_scope = "login_ip"
+    throttle_classes = [PER_IP, RefreshTokenThrottle]
+    throttle_scope = "token_refresh_ip"
 
     @extend_schema(
         summary="Exchange a refresh token for a new pair (the old refresh token dies)",
@@ -175,14 +203,12 @@ class PasswordChangeView(APIView):
         return Response(sessions.issue_tokens(signed_in_user(request)))
 
 
-class PasswordResetView(AnonymousView):
-    throttle_scope = "anonymous_mail"
-
+class PasswordResetView(MailingView):
     @extend_schema(
         summary="Ask for a password reset link and code by e-mail",
         description="Always 202, whether or not the address has an account.",
         request=s.PasswordResetRequestSerializer,
-        responses={202: s.DetailSerializer, **problems(400, 429)},
+        responses={202: s.DetailSerializer, **problems(400, 429, 503)},
     )
     def post(self, request: Request) -> Response:
         passwords.request_password_reset(
@@ -197,7 +223,7 @@ class PasswordResetConfirmView(AnonymousView):
     @extend_schema(
         summary="Set a new password with the e-mailed link ({uid, token}) or code ({email, code})",
         request=s.PasswordResetConfirmSerializer,
-        responses={204: None, **problems(400, 429)},
+        responses={204: None, **problems(400, 429, 503)},
         examples=[
             OpenApiExample(
                 "By link",

@@ -16,14 +16,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from heartmon.accounts import serializers as s
 from heartmon.accounts.authentication import enforce_csrf
+from heartmon.accounts.jwt import EpochRefreshSerializer
 from heartmon.accounts.lockout import AxesGate
 from heartmon.accounts.services import sessions
-from heartmon.accounts.throttles import PER_IP, LoginAccountThrottle
+from heartmon.accounts.throttles import PER_IP, LoginAccountThrottle, RefreshTokenThrottle
 from heartmon.accounts.views.auth import AnonymousView
 from heartmon.core.actor import actor_of
 from heartmon.core.errors import InvalidInput
@@ -89,6 +89,8 @@ class CookieLoginView(AnonymousView):
 class CookieRefreshView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
+    throttle_classes = [PER_IP, RefreshTokenThrottle]
+    throttle_scope = "token_refresh_ip"
 
     def get_authenticate_header(self, request: Request) -> str:
         """A missing or dead refresh cookie is a 401 (DRF makes it 403 without this header)."""
@@ -104,7 +106,7 @@ class CookieRefreshView(APIView):
         refresh = request.COOKIES.get(settings.AUTH_COOKIE_REFRESH)
         if not refresh:
             raise NotAuthenticated("No refresh cookie: sign in again.")
-        serializer = TokenRefreshSerializer(data={"refresh": refresh})
+        serializer = EpochRefreshSerializer(data={"refresh": refresh})
         try:
             serializer.is_valid(raise_exception=True)
         except TokenError as exc:

@@ -17,6 +17,8 @@ from heartmon.core.actor import actor_of
 from heartmon.core.permissions import RolePermission
 from heartmon.core.schema import problems
 
+INVITED = "An e-mail is on its way to this address."
+
 
 class UserFilter(filters.FilterSet):
     class Meta:
@@ -64,8 +66,13 @@ class UserViewSet(
 
     @extend_schema(
         summary="Invite a user: they get an e-mailed link to choose their password",
+        description=(
+            "The answer is the same for every address: one that has an account in another "
+            "organization is not invited, and its owner is told by e-mail instead. An address "
+            "already in your organization is a 409."
+        ),
         request=s.InvitationSerializer,
-        responses={201: s.UserSerializer, **problems(400, 401, 403, 409)},
+        responses={202: s.DetailSerializer, **problems(400, 401, 403, 409)},
         examples=[
             OpenApiExample(
                 "Invite a nurse",
@@ -82,8 +89,8 @@ class UserViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = s.InvitationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = signup.invite_user(actor=actor_of(request), **serializer.validated_data)
-        return Response(s.UserSerializer(user).data, status=status.HTTP_201_CREATED)
+        signup.invite_user(actor=actor_of(request), **serializer.validated_data)
+        return Response({"detail": INVITED}, status=status.HTTP_202_ACCEPTED)
 
     def perform_update(self, serializer: s.UserSerializer) -> None:  # type: ignore[override]
         users.update_user(
@@ -104,6 +111,16 @@ class UserViewSet(
     def resend_invitation(self, request: Request, pk: str | None = None) -> Response:
         users.resend_invitation(user=self.get_object(), actor=actor_of(request))
         return Response({"detail": "Invitation sent."}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="Unlock a user locked out by failed sign-ins (from every address; audited)",
+        request=None,
+        responses={204: None, **problems(401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def unlock(self, request: Request, pk: str | None = None) -> Response:
+        users.unlock_user(user=self.get_object(), actor=actor_of(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema_view(

@@ -2,7 +2,9 @@
 
 Every reader turns its upload into a `Signal`: the metadata and an iterator of int16 sample
 blocks, so a long recording is never decoded whole. Anything wrong with the file raises
-`FormatError` (a 400 problem naming the field at fault)."""
+`FormatError` (a 400 problem naming the field at fault). What would cost time to parse (a header
+larger than any real one, more signals than the device has leads, sample counts the file's size
+cannot hold) is refused before the parsing, so refusing any upload takes a small constant time."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +23,8 @@ _READERS = {
 
 
 @contextmanager
-def open_signal(format_name: str, upload: Upload) -> Iterator[Signal]:
-    """The upload read as `format_name`; whatever was opened for it is closed on leaving."""
-    with _READERS[format_name](upload) as signal:
+def open_signal(format_name: str, upload: Upload, *, max_leads: int) -> Iterator[Signal]:
+    """The upload read as `format_name`, of at most `max_leads` leads (the device's); whatever was
+    opened for it is closed on leaving."""
+    with _READERS[format_name](upload, max_leads=max_leads) as signal:
         yield signal

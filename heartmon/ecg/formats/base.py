@@ -64,6 +64,13 @@ def check_sample_rate(rate: float, field_name: str = "file") -> float:
     return rate
 
 
+def check_lead_count(count: int, max_leads: int) -> None:
+    """Refuse more leads than the device records, as soon as the file says how many: before
+    anything parses or decodes them."""
+    if count > max_leads:
+        raise FormatError(f"The file has {count} leads; the device records {max_leads}.")
+
+
 def gain_per_millivolt(gain: float, unit: str, lead: str) -> float:
     """Convert a gain in ADC units per `unit` to ADC units per mV."""
     factor = MILLIVOLTS_PER_UNIT.get(unit.strip().lower())

@@ -11,20 +11,30 @@ from typing import Any
 
 import numpy as np
 
-from heartmon.ecg.formats.base import FormatError, Signal, Upload, block_rows, lead_names
+from heartmon.ecg.formats.base import (
+    FormatError,
+    Signal,
+    Upload,
+    block_rows,
+    check_lead_count,
+    lead_names,
+)
 
 GAIN = 1000.0  # ADC units (microvolts) per mV
 LIMIT = np.iinfo(np.int16).max
+# Twelve lead names of 32 characters fit in a tenth of this; a longer header row is read no
+# further (reading it whole would hold a worker for as long as the file is large).
+MAX_HEADER_CHARS = 4096
 
 
 @contextmanager
-def open_signal(upload: Upload) -> Iterator[Signal]:
+def open_signal(upload: Upload, *, max_leads: int) -> Iterator[Signal]:
     if not upload.sample_rate:
         raise FormatError("CSV files need sample_rate.", field="sample_rate")
     upload.file.seek(0)
     text = io.TextIOWrapper(upload.file.file, encoding="utf-8-sig", newline="")
     try:
-        leads = _header(text)
+        leads = _header(text, max_leads)
         yield Signal(
             sample_rate=upload.sample_rate,
             leads=leads,
@@ -38,13 +48,20 @@ def open_signal(upload: Upload) -> Iterator[Signal]:
         text.detach()  # the upload closes its own file
 
 
-def _header(text: io.TextIOWrapper) -> list[str]:
+def _header(text: io.TextIOWrapper, max_leads: int) -> list[str]:
     try:
-        names = text.readline().strip().split(",")
+        row = text.readline(MAX_HEADER_CHARS + 1)
     except UnicodeDecodeError as exc:
         raise FormatError("This is not a CSV text file (not UTF-8).") from exc
+    if len(row) > MAX_HEADER_CHARS:
+        raise FormatError(
+            f"The first row is longer than {MAX_HEADER_CHARS:,} characters: it must name the "
+            "leads (e.g. MLII,V5)."
+        )
+    names = row.strip().split(",")
     if _is_number(names[0]):
         raise FormatError("The first row must name the leads (e.g. MLII,V5).")
+    check_lead_count(len(names), max_leads)
     return lead_names(names)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 
 import numpy as np
 import pyedflib
@@ -15,6 +16,7 @@ from heartmon.ecg.formats.base import (
     Signal,
     Upload,
     block_rows,
+    check_lead_count,
     check_sample_rate,
     gain_per_millivolt,
     lead_names,
@@ -22,10 +24,14 @@ from heartmon.ecg.formats.base import (
 )
 
 INT16 = np.iinfo(np.int16)
+FIXED_HEADER = 256  # bytes, then 256 per signal
+ANNOTATIONS = b"EDF Annotations"
+MAX_ANNOTATION_SIGNALS = 4  # EDF+ files carry one, rarely a few
 
 
 @contextmanager
-def open_signal(upload: Upload) -> Iterator[Signal]:
+def open_signal(upload: Upload, *, max_leads: int) -> Iterator[Signal]:
+    _check_header(upload.file, max_leads)
     with TemporaryDirectory(prefix="heartmon-edf-") as folder:
         path = Path(folder) / "upload.edf"
         place(upload.file, path)
@@ -34,6 +40,51 @@ def open_signal(upload: Upload) -> Iterator[Signal]:
             yield _signal(reader)
         finally:
             reader.close()
+
+
+def _check_header(file: Any, max_leads: int) -> None:
+    """Read the header's fixed-width fields before edflib does, and refuse more signals than the
+    device has leads (annotation channels aside), records of no duration, and a file whose size
+    is not what its records add up to."""
+    file.seek(0)
+    fixed = file.read(FIXED_HEADER)
+    if len(fixed) < FIXED_HEADER or fixed[:8] != b"0       ":
+        raise FormatError("Not an EDF/EDF+ file: its header does not start as one.")
+    signals = _field(fixed[252:256], int, "signal count")
+    if signals < 1:
+        raise FormatError("The EDF file holds no signal.")
+    _check_leads(file, signals, max_leads)
+    if not _field(fixed[244:252], float, "record duration") > 0:
+        raise FormatError("The EDF data records last 0 s: the sample rate is undefined.")
+    _check_size(file, signals, records=_field(fixed[236:244], int, "record count"))
+
+
+def _check_leads(file: Any, signals: int, max_leads: int) -> None:
+    if signals > max_leads + MAX_ANNOTATION_SIGNALS:  # too many for leads and annotations
+        check_lead_count(signals, max_leads)
+    labels = file.read(16 * signals)
+    annotations = sum(
+        labels[at : at + 16].strip() == ANNOTATIONS for at in range(0, len(labels), 16)
+    )
+    check_lead_count(signals - annotations, max_leads)
+
+
+def _check_size(file: Any, signals: int, *, records: int) -> None:
+    file.seek(FIXED_HEADER + 216 * signals)  # the samples per record, after 216 bytes a signal
+    per_record = sum(_field(file.read(8), int, "samples per record") for _ in range(signals))
+    expected = FIXED_HEADER * (signals + 1) + 2 * per_record * records
+    if file.size != expected:
+        raise FormatError(
+            f"The EDF file holds {file.size:,} bytes; its header declares {records} records of "
+            f"{per_record} samples, {expected:,} bytes. Is it truncated?"
+        )
+
+
+def _field(raw: bytes, kind: type[int] | type[float], name: str) -> Any:
+    try:
+        return kind(raw.decode("ascii").strip())
+    except ValueError as exc:  # bytes outside ASCII included
+        raise FormatError(f"Not an EDF/EDF+ file: its {name} is not a number.") from exc
 
 
 def _open(path: Path) -> pyedflib.EdfReader:

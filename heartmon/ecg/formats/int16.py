@@ -7,14 +7,21 @@ from typing import Any
 
 import numpy as np
 
-from heartmon.ecg.formats.base import FormatError, Signal, Upload, block_rows
+from heartmon.ecg.formats.base import (
+    FormatError,
+    Signal,
+    Upload,
+    block_rows,
+    check_lead_count,
+)
 
 
 @contextmanager
-def open_signal(upload: Upload) -> Iterator[Signal]:
+def open_signal(upload: Upload, *, max_leads: int) -> Iterator[Signal]:
     if not (upload.sample_rate and upload.leads and upload.gains):
         raise FormatError("int16 files need sample_rate, leads and gain.", field="format")
     lead_count = len(upload.leads)
+    check_lead_count(lead_count, max_leads)
     size = upload.file.size
     if size == 0 or size % (2 * lead_count):
         raise FormatError(

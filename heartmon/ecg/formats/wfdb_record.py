@@ -17,6 +17,7 @@ from heartmon.ecg.formats.base import (
     Signal,
     Upload,
     block_rows,
+    check_lead_count,
     check_sample_rate,
     gain_per_millivolt,
     lead_names,
@@ -34,14 +35,18 @@ BYTES_PER_SAMPLE = {
     "311": 4 / 3,
 }
 RECORD = "record"
+# A 12-lead header with its comments takes a few kilobytes. wfdb spends about 0.3 ms on each
+# signal line, so a header is refused unparsed past this size or past the device's leads.
+MAX_HEADER_BYTES = 64 * 1024
 
 
 @contextmanager
-def open_signal(upload: Upload) -> Iterator[Signal]:
+def open_signal(upload: Upload, *, max_leads: int) -> Iterator[Signal]:
     if upload.header is None:
         raise FormatError(
             "A WFDB record needs its header: send the .hea as `header`.", field="header"
         )
+    _check_header(upload.header, max_leads)
     with TemporaryDirectory(prefix="heartmon-wfdb-") as folder:
         record = Path(folder) / RECORD
         place(upload.header, record.with_suffix(".hea"))
@@ -49,6 +54,31 @@ def open_signal(upload: Upload) -> Iterator[Signal]:
         data_file = _data_file_name(header)
         place(upload.file, Path(folder) / data_file)
         yield _signal(record, header, upload.file.size)
+
+
+def _check_header(header: Any, max_leads: int) -> None:
+    """Refuse, before wfdb parses it, a header larger than any real one, a multi-segment record,
+    or more signal lines (or a record line declaring more signals) than the device has leads."""
+    if header.size > MAX_HEADER_BYTES:
+        raise FormatError(
+            f"The header holds {header.size:,} bytes; heartmon takes WFDB headers of up to "
+            f"{MAX_HEADER_BYTES:,}.",
+            field="header",
+        )
+    header.seek(0)
+    stripped = (line.strip() for line in header.read().decode("latin-1").splitlines())
+    lines = [line for line in stripped if line and not line.startswith("#")]
+    if not lines:
+        raise FormatError("The WFDB header has no record line.", field="header")
+    record_line = lines[0].split()
+    if "/" in record_line[0]:
+        raise FormatError(
+            "This is a multi-segment record; heartmon takes single-segment records (one "
+            "header and one signal file).",
+            field="header",
+        )
+    declared = record_line[1] if len(record_line) > 1 else ""
+    check_lead_count(max(len(lines) - 1, int(declared) if declared.isdigit() else 0), max_leads)
 
 
 def _read_header(record: Path) -> Any:
@@ -87,10 +117,16 @@ def _signal(record: Path, header: Any, size: int) -> Signal:
     offset = max(offset or 0 for offset in header.byte_offset)
     per_sample = BYTES_PER_SAMPLE[formats.pop()]
     length = header.sig_len or int((size - offset) / (per_sample * count))
-    if size < offset + ceil(length * count * per_sample):
+    needed = offset + ceil(length * count * per_sample)
+    if size < needed:
         raise FormatError(
             f"The signal file holds {size} bytes; the header promises {length} samples of "
             f"{count} leads. Is it truncated?"
+        )
+    if size >= needed + ceil(count * per_sample):  # more than a frame's rounding
+        raise FormatError(
+            f"The signal file holds {size} bytes; the header promises {length} samples of "
+            f"{count} leads, {needed} bytes. Is the header's length wrong?"
         )
     leads = lead_names(header.sig_name, "header")
     units = [unit or "mV" for unit in header.units]

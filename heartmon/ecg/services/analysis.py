@@ -17,6 +17,7 @@ recording's device and time span are replaced, never doubled.
 
 import logging
 import re
+import time
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -34,6 +35,7 @@ from heartmon.ecg import events
 from heartmon.ecg.findings import Findings, analyse
 from heartmon.ecg.models import ProcessingStatus, Recording
 from heartmon.ecg.storage import physical, read_samples, write_beats, write_events
+from heartmon.metrics.registry import ECG_ANALYSIS_SECONDS
 from heartmon.telemetry.ingest import ReadingRow, store_readings
 from heartmon.telemetry.models import Metric, Reading, Source
 
@@ -62,6 +64,7 @@ def analyse_recording(*, recording_id: uuid.UUID | str, actor: Actor) -> None:
     if not claimed:
         return
     recording = Recording.objects.select_related("organization").get(pk=recording_id)
+    started, outcome = time.monotonic(), "failed"
     try:
         leads = analysis_leads(recording.leads)
         stored = [StoredLead(recording, lead) for lead in leads]
@@ -69,12 +72,14 @@ def analyse_recording(*, recording_id: uuid.UUID | str, actor: Actor) -> None:
         write_beats(recording, findings.r_peaks, findings.classes)
         write_events(recording, events.document(findings, leads=leads))
         _finish(recording, findings, lead=recording.leads[leads[0]], actor=actor)
+        outcome = "done"
     except (OSError, zstandard.ZstdError):
         logger.exception("ECG recording %s: its files could not be read or written", recording.pk)
         _fail(recording, FILES_FAILED)
     except Exception:  # a recording must never stay "processing"
         logger.exception("ECG recording %s: analysis failed", recording.pk)
         _fail(recording, UNEXPECTED)
+    ECG_ANALYSIS_SECONDS.labels(outcome).observe(time.monotonic() - started)
 
 
 def analysis_lead(leads: list[str]) -> int:

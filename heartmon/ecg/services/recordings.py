@@ -27,6 +27,7 @@ from heartmon.ecg import storage
 from heartmon.ecg.formats import FormatError, Signal, Upload, open_signal
 from heartmon.ecg.models import Recording
 from heartmon.ecg.tasks import process_recording
+from heartmon.metrics.registry import ECG_UPLOADS
 
 END_TIME_TOLERANCE = timedelta(seconds=1)  # devices often state whole seconds
 FUTURE_LEEWAY = timedelta(minutes=5)
@@ -72,26 +73,43 @@ def patient_of(device: Device, moment: datetime) -> Patient:
     return current.patient
 
 
+def _patient_for(facts: RecordingFacts, actor: Actor) -> Patient:
+    """The patient named, else the device's at start_time. A device's recording is its
+    patient's: a device may name only that one."""
+    device = facts.device
+    if facts.patient is None:
+        return patient_of(device, facts.start_time)
+    if facts.patient.organization_id != device.organization_id:
+        raise InvalidInput("This patient belongs to another organization.", field="patient")
+    if actor.is_device and facts.patient != patient_of(device, facts.start_time):
+        raise InvalidInput(
+            "The device was not on this patient at start_time: its recordings belong to the "
+            "patient it was assigned to then.",
+            field="patient",
+        )
+    return facts.patient
+
+
 def upload_recording(*, facts: RecordingFacts, upload: Upload, actor: Actor) -> Recording:
     device = facts.device
-    patient = facts.patient or patient_of(device, facts.start_time)
-    if patient.organization_id != device.organization_id:
-        raise InvalidInput("This patient belongs to another organization.", field="patient")
+    patient = _patient_for(facts, actor)
     if not facts.overwrite and _live(device.organization_id, facts.data_id).exists():
         raise _duplicate(facts.data_id)
     recording_id = uuid.uuid4()
     prefix = storage.prefix_for(organization_id=device.organization_id, recording_id=recording_id)
     try:
-        with open_signal(facts.format, upload) as signal:
+        with open_signal(facts.format, upload, max_leads=device.lead_count) as signal:
             recording = _store(signal, facts=facts, upload=upload, prefix=prefix)
         recording.id = recording_id
         recording.patient = patient
         recording.organization = device.organization
         recording.uploaded_by_id = actor.user_id  # None for a device uploading with its key
-        return _swap_in(recording, overwrite=facts.overwrite, actor=actor)
+        stored = _swap_in(recording, overwrite=facts.overwrite, actor=actor)
     except BaseException:
         storage.delete_files(prefix)
         raise
+    ECG_UPLOADS.labels(facts.format).inc()
+    return stored
 
 
 def _live(organization_id: Any, data_id: str) -> QuerySet[Recording]:
@@ -100,11 +118,6 @@ def _live(organization_id: Any, data_id: str) -> QuerySet[Recording]:
 
 def _store(signal: Signal, *, facts: RecordingFacts, upload: Upload, prefix: str) -> Recording:
     device = facts.device
-    if len(signal.leads) > device.lead_count:
-        raise FormatError(
-            f"The file has {len(signal.leads)} leads; device {device.serial_number} records "
-            f"{device.lead_count}."
-        )
     chunk_samples = storage.chunk_samples_for(signal.sample_rate)
     count = storage.write_chunks(prefix=prefix, blocks=signal.blocks, chunk_samples=chunk_samples)
     if count == 0:

@@ -31,6 +31,21 @@ def test_a_device_may_name_itself(upload, as_device):
     assert upload(client=as_device).status_code == 201
 
 
+def test_a_device_may_name_its_patient(upload, as_device, patient):
+    response = upload(client=as_device, device=None, patient=str(patient.pk))
+
+    assert response.status_code == 201, response.content
+    assert Recording.objects.get().patient == patient
+
+
+def test_a_device_may_not_upload_into_another_patients_chart(upload, as_device, patient2):
+    response = upload(client=as_device, device=None, patient=str(patient2.pk))
+
+    problem = assert_problem(response, 400, field="patient")
+    assert "not on this patient at start_time" in problem["detail"]
+    assert not Recording.objects.exists()
+
+
 def test_a_device_may_not_upload_for_another_device(upload, as_device, org_a):
     other = Device.objects.create(organization=org_a, serial_number="HM-9", model="M")
 

@@ -55,6 +55,17 @@ def test_microvolts_are_served_as_millivolts(upload):
     np.testing.assert_allclose(stored, signals.millivolts(signals.mitdb(5)), atol=1e-6)
 
 
+def test_an_edf_annotation_channel_is_no_lead(upload, device):
+    device.lead_count = 2  # the EDF+ file holds two leads and an annotation channel
+    device.save()
+    edf = signals.edf_file(signals.mitdb(5))
+
+    response = upload(format="edf", file=SimpleUploadedFile("rec.edf", edf))
+
+    assert response.status_code == 201, response.content
+    assert Recording.objects.get().leads == signals.LEADS
+
+
 def test_a_voltage_is_required(upload):
     edf = signals.edf_file(signals.mitdb(5), unit="mmHg")
 

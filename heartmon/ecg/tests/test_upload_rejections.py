@@ -1,6 +1,8 @@
 """Bad uploads are a clear 400 (or 409/413) and leave nothing behind: no row, no stored file,
 no temporary file."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -135,6 +137,7 @@ def test_another_organizations_device_or_patient_is_refused(upload, as_charlie, 
 def test_a_device_without_patient_needs_one_named(upload, device, alice):
     from heartmon.clinic.services.assignments import end_assignments
 
+    device.assignments.update(started_at=signals.START + timedelta(days=1))
     end_assignments(assignments=device.assignments.all(), actor=alice.as_actor())
 
     assert_problem(upload(), 400, field="patient")

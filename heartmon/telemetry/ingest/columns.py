@@ -5,7 +5,7 @@ values; any batch it is not sure of goes that way instead, so every rejected ite
 
 import math
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from itertools import repeat
@@ -16,6 +16,7 @@ from django.db import connection
 from heartmon.clinic.models import Patient
 from heartmon.core.time import EARLIEST, parse_time
 from heartmon.devices.models import Device, DeviceAssignment
+from heartmon.telemetry.ingest.assignments import assignments_during
 from heartmon.telemetry.ingest.parsing import Shape, shape_of, uuid_or_none
 from heartmon.telemetry.ingest.storage import Row
 from heartmon.telemetry.ingest.values import BOUNDS
@@ -40,8 +41,8 @@ def clean_device_rows(
         return None
     if values is None or moments is None or not _names_only(items, shape, sender=sender):
         return None
-    patient_id = _current_patient(sender)
-    return list(zip(repeat(sender.pk), repeat(patient_id), metrics, values, moments))
+    patients = _patients_at(sender, moments)
+    return list(zip(repeat(sender.pk), patients, metrics, values, moments))
 
 
 def _checked_values(metrics: list[Any], values: list[Any]) -> list[float] | None:
@@ -60,15 +61,13 @@ def _checked_values(metrics: list[Any], values: list[Any]) -> list[float] | None
     if not math.isfinite(sum(values)):  # any inf or nan (a sum too large only costs the slow way)
         return None
     for metric in named:
-        bounds = BOUNDS[metric]
-        if bounds is None:
-            continue
+        low, high = BOUNDS[metric]
         own = (
             values
             if len(named) == 1
             else [value for name, value in zip(metrics, values, strict=True) if name == metric]
         )
-        if min(own) < bounds[0] or max(own) > bounds[1]:
+        if min(own) < low or max(own) > high:
             return None
     return values
 
@@ -113,22 +112,42 @@ def _is_id_of(key: Any, pk: uuid.UUID) -> bool:
     return isinstance(key, str) and uuid_or_none(key) == pk
 
 
-def _current_patient(device: Device) -> uuid.UUID | None:
-    """The device's patient now, from its open assignment as the item-by-item check finds it, by
-    SQL the ORM compiles once per process: compiling takes several times longer than running it,
-    and every batch asks."""
-    device_id = DeviceAssignment._meta.get_field("device").get_db_prep_value(device.pk, connection)
+def _patients_at(device: Device, moments: list[datetime]) -> Iterable[uuid.UUID | None]:
+    """Each reading's patient, the one the device was on at its time (see `assignments`). The
+    common case, a device on one patient since before the batch's first reading, is one query."""
+    first = min(moments)
+    patient_id = _patient_since(device, first)
+    if patient_id is not None:
+        return repeat(patient_id)
+    during = assignments_during([device.pk], first=first, last=max(moments))
+    return [during.patient_at(device.pk, moment) for moment in moments]
+
+
+def _patient_since(device: Device, moment: datetime) -> uuid.UUID | None:
+    """The device's patient when it has been on them since `moment` or before, by SQL the ORM
+    compiles once per process: compiling takes several times longer than running it, and every
+    batch asks."""
     with connection.cursor() as cursor:
-        cursor.execute(_current_patient_sql(), [device_id])
+        cursor.execute(_patient_since_sql(), _patient_since_params(device.pk, moment))
         row = cursor.fetchone()
     return None if row is None else Patient._meta.pk.to_python(row[0])
 
 
+def _patient_since_params(device_id: uuid.UUID, moment: datetime) -> list[Any]:
+    fields = DeviceAssignment._meta
+    return [
+        fields.get_field("device").get_db_prep_value(device_id, connection),
+        fields.get_field("started_at").get_db_prep_value(moment, connection),
+    ]
+
+
 @cache
-def _current_patient_sql() -> str:
-    probe = uuid.UUID(int=0)
-    assignment = DeviceAssignment.objects.open().filter(device_id=probe).values_list("patient_id")
-    sql, params = assignment.query.sql_with_params()
-    if len(params) != 1:  # the device id, then passed on each call
-        raise RuntimeError(f"Unexpected parameters for the current patient: {params!r}")
+def _patient_since_sql() -> str:
+    device_probe, moment_probe = uuid.UUID(int=0), EARLIEST
+    since = DeviceAssignment.objects.open().filter(
+        device_id=device_probe, started_at__lte=moment_probe
+    )
+    sql, params = since.values_list("patient_id").query.sql_with_params()
+    if list(params) != _patient_since_params(device_probe, moment_probe):  # passed on each call
+        raise RuntimeError(f"Unexpected parameters for the patient since: {params!r}")
     return sql

@@ -3,7 +3,7 @@ name in one query each, so that every rejected item says why. A person's batches
 with an invalid item, are checked this way; a rejected item never stops the others."""
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +11,8 @@ from typing import Any
 from heartmon.clinic.models import Patient
 from heartmon.core.actor import Actor
 from heartmon.core.time import EARLIEST, measured_time
-from heartmon.devices.models import Device, DeviceAssignment
+from heartmon.devices.models import Device
+from heartmon.telemetry.ingest.assignments import Assignments, assignments_during
 from heartmon.telemetry.ingest.parsing import OWN, REFERENCE, Shape, uuid_or_none
 from heartmon.telemetry.ingest.storage import Row
 from heartmon.telemetry.ingest.values import BOUNDS, check_value
@@ -43,23 +44,15 @@ def rows_item_by_item(
             rejected.append({"index": index, "errors": item})
     devices = _devices_for(checked, sender=sender, actor=actor)
     patients = _patients_for(checked, devices)
-    current = _current_patients(devices.values())
+    during = _assignments_for(checked, devices)
     rows: list[Row] = []
     for item in checked:
-        resolved = _resolve(item, sender=sender, devices=devices, patients=patients)
+        resolved = _resolve(item, sender=sender, devices=devices, patients=patients, during=during)
         if isinstance(resolved, dict):
             rejected.append({"index": item.index, "errors": resolved})
             continue
         device, patient_id = resolved
-        rows.append(
-            (
-                device.pk,
-                patient_id or current.get(device.pk),
-                item.metric,
-                item.value,
-                item.recorded_at,
-            )
-        )
+        rows.append((device.pk, patient_id, item.metric, item.value, item.recorded_at))
     rejected.sort(key=lambda rejection: rejection["index"])
     return rows, rejected
 
@@ -121,10 +114,13 @@ def _patients_for(items: list[_Item], devices: dict[str, Device]) -> dict[str, P
     return {str(patient.pk): patient for patient in found}
 
 
-def _current_patients(devices: Iterable[Device]) -> dict[uuid.UUID, uuid.UUID]:
-    """Each device's patient now, from its open assignment."""
-    assignments = DeviceAssignment.objects.open().filter(device__in=list(devices))
-    return dict(assignments.values_list("device_id", "patient_id"))
+def _assignments_for(items: list[_Item], devices: dict[str, Device]) -> Assignments:
+    """The devices' assignments over the items' times, to find whose each reading is."""
+    if not items:
+        return Assignments({})
+    moments = [item.recorded_at for item in items]
+    device_ids = [device.pk for device in devices.values()]
+    return assignments_during(device_ids, first=min(moments), last=max(moments))
 
 
 def _resolve(
@@ -133,8 +129,25 @@ def _resolve(
     sender: Device | None,
     devices: dict[str, Device],
     patients: dict[str, Patient],
+    during: Assignments,
 ) -> tuple[Device, uuid.UUID | None] | dict[str, list[str]]:
-    device_field, patient_field, customer_field = item.shape.ids
+    """The item's device and patient, or its errors."""
+    device = _device_of(item, sender=sender, devices=devices)
+    if isinstance(device, dict):
+        return device
+    assigned = during.patient_at(device.pk, item.recorded_at)
+    patient_id = _patient_of(
+        item, device, patients, assigned=assigned, by_device=sender is not None
+    )
+    if isinstance(patient_id, dict):
+        return patient_id
+    return device, patient_id
+
+
+def _device_of(
+    item: _Item, *, sender: Device | None, devices: dict[str, Device]
+) -> Device | dict[str, list[str]]:
+    device_field, _, customer_field = item.shape.ids
     if sender is not None:
         if item.device_key is not None and uuid_or_none(item.device_key) != sender.pk:
             return {device_field: ["A device sends only its own readings."]}
@@ -151,12 +164,34 @@ def _resolve(
         device.organization_id
     ):
         return {customer_field: ["This is not the device's organization."]}
+    return device
+
+
+def _patient_of(
+    item: _Item,
+    device: Device,
+    patients: dict[str, Patient],
+    *,
+    assigned: uuid.UUID | None,
+    by_device: bool,
+) -> uuid.UUID | dict[str, list[str]] | None:
+    """The patient the device was on at the item's time. An item may name that patient; a
+    person may also name one for a time the device was on no one (a spot check), but nobody
+    files a device's reading in the chart of a patient it was not on."""
     if item.patient_key is None:
-        return device, None
+        return assigned
+    patient_field = item.shape.ids[1]
     patient = _find(patients, item.patient_key)
     if patient is None or patient.organization_id != device.organization_id:
         return {patient_field: ["Unknown patient."]}
-    return device, patient.pk
+    if patient.pk == assigned or (assigned is None and not by_device):
+        return patient.pk
+    return {
+        patient_field: [
+            f"The device was not on this patient at {item.shape.time}: its readings belong "
+            "to the patient it was assigned to then."
+        ]
+    }
 
 
 def _find(found: dict[str, Any], key: str) -> Any:

@@ -1,20 +1,20 @@
 """Storing checked rows: one binary COPY on PostgreSQL (an upsert only when a reading was stored
-before), one bulk_create on SQLite. HTTP, MQTT and ECG analysis all store through here."""
+before), one bulk_create on SQLite. HTTP, MQTT and ECG analysis all store through here, and
+`signals.readings_stored` tells the alarm engine once the batch is committed."""
 
-import logging
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any, NamedTuple
 
 import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 
+from heartmon.metrics.registry import record_stored
 from heartmon.telemetry.models import Reading
 from heartmon.telemetry.signals import readings_stored
-
-logger = logging.getLogger(__name__)
 
 COLUMNS = ("device_id", "patient_id", "metric", "value", "recorded_at", "received_at", "source")
 COPY_TYPES = ["uuid", "uuid", "varchar", "float8", "timestamptz", "timestamptz", "varchar"]
@@ -43,15 +43,15 @@ def store_readings(rows: Sequence[Row], *, source: str) -> int:
     else:
         with transaction.atomic():
             stored = _bulk_create(rows, received_at=received_at, source=source)
-    transaction.on_commit(lambda: _announce(rows, source))
+    record_stored(source=source, stored=stored, duplicates=len(rows) - stored)
+    transaction.on_commit(
+        partial(_announce, rows=rows, source=source, received_at=received_at), robust=True
+    )
     return stored
 
 
-def _announce(rows: Sequence[Row], source: str) -> None:
-    """Tell the apps above (live streams) once the batch is durable; their failure is theirs."""
-    for _receiver, outcome in readings_stored.send_robust(sender=Reading, rows=rows, source=source):
-        if isinstance(outcome, Exception):
-            logger.error("A receiver of stored readings failed: %r", outcome, exc_info=outcome)
+def _announce(*, rows: Sequence[Row], source: str, received_at: datetime) -> None:
+    readings_stored.send_robust(Reading, rows=rows, source=source, received_at=received_at)
 
 
 def _copy(rows: Sequence[Row], *, received_at: datetime, source: str) -> int:

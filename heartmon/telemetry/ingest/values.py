@@ -1,19 +1,23 @@
-"""What a reading's value may be: a finite number within its metric's physiological bounds. Both
-ways of checking a batch, and the heart-rate serializer, hold values to these bounds."""
+"""What a reading's value may be: a number within its metric's physiological bounds. Both ways of
+checking a batch, and the heart-rate serializer, hold values to these bounds."""
 
 import math
 from typing import Any
 
 from heartmon.telemetry.models import Metric
 
-# A generic value only has to be a finite number.
+# A generic value may be any number small enough that every sum, mean and sum of squares the
+# database computes over readings stays finite (a double overflows past 1.8e308, the squares that
+# PostgreSQL's avg() keeps past 1.3e154): two values near 1e308 in one minute overflowed the
+# per-minute rollup and failed their whole batch.
+GENERIC_LIMIT = 1e9
 # Keyed by plain strings: an enum member's hash is computed in Python, 20x slower on this path.
-BOUNDS: dict[str, tuple[float, float] | None] = {
+BOUNDS: dict[str, tuple[float, float]] = {
     Metric.HEART_RATE.value: (20, 300),
     Metric.SPO2.value: (50, 100),
     Metric.RESP_RATE.value: (1, 100),
     Metric.TEMPERATURE.value: (25, 45),
-    Metric.GENERIC.value: None,
+    Metric.GENERIC.value: (-GENERIC_LIMIT, GENERIC_LIMIT),
 }
 
 
@@ -24,7 +28,7 @@ def check_value(metric: str, raw: Any) -> float:
     value = float(raw)
     if not math.isfinite(value):
         raise ValueError("Value must be a finite number.")
-    bounds = BOUNDS[metric]
-    if bounds is not None and not bounds[0] <= value <= bounds[1]:
-        raise ValueError(f"{metric} must be between {bounds[0]:g} and {bounds[1]:g}.")
+    low, high = BOUNDS[metric]
+    if not low <= value <= high:
+        raise ValueError(f"{metric} must be between {low:g} and {high:g}.")
     return value

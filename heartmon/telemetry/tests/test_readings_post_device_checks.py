@@ -7,7 +7,6 @@ from datetime import timedelta
 import orjson
 import pytest
 
-from heartmon.clinic.models import Patient
 from heartmon.telemetry.models import Metric, Reading
 from heartmon.telemetry.tests.seed import NOW, T0
 
@@ -160,23 +159,6 @@ def test_an_item_that_looks_like_the_others_is_still_refused_for_its_reason(
 
     assert result["rejected"] == [{"index": 1, "errors": errors}]
     assert result["stored"] == 1
-
-
-def test_a_device_may_name_a_patient_of_its_organization(
-    as_device, monitored, org_a, org_b_patient
-):
-    other = Patient.objects.create(
-        organization=org_a, patient_number="P-2", given_name="Alan", family_name="Turing"
-    )
-    body = [
-        heart_rate(recorded_at=T0.isoformat(), patient=str(other.pk)),
-        heart_rate(recorded_at=T0.isoformat(), patient=str(org_b_patient.pk)),
-    ]
-
-    result = post(as_device, body)
-
-    assert result["rejected"] == [{"index": 1, "errors": {"patient": ["Unknown patient."]}}]
-    assert Reading.objects.get().patient_id == other.pk
 
 
 def test_a_batch_in_both_shapes_is_stored_whole(as_device, monitored):
