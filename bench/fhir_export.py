@@ -46,12 +46,12 @@ def run(readings: int) -> list[Row]:
     peak, above = ran["max_rss_kb"] / 1024, (ran["max_rss_kb"] - idle["max_rss_kb"]) / 1024
     return [
         (
-            f"7. FHIR $export, {exported:,} readings as NDJSON Observations",
+            f"8. FHIR $export, {exported:,} readings as NDJSON Observations",
             f"{rate:,.0f} resources/s",
             f"{ran['seconds']:.1f} s ({exported / ran['cpu_seconds']:,.0f}/s of its CPU time)",
         ),
         (
-            "7. its peak memory (max RSS)",
+            "8. its peak memory (max RSS)",
             f"{peak:,.0f} MB",
             f"{above:,.0f} MB above an idle process",
         ),

@@ -1,11 +1,11 @@
-"""Figure 8, live monitoring in the production topology: granian WSGI workers take the readings,
+"""Figure 9, live monitoring in the production topology: granian WSGI workers take the readings,
 one uvicorn ASGI process serves /ws/, Redis carries messages between them.
 
-8a. D devices each post one heart rate a second (keep-alive HTTP), S clients watch the patients
+9a. D devices each post one heart rate a second (keep-alive HTTP), S clients watch the patients
     (each a ward screen of D*W/S patients, W watchers per patient): latency from the ingest's 200
     to the `vitals` message at a watcher, p50 and p99 (negative when the message beats the
     answer: it is published on commit, before the answer is written).
-8b. 16 devices stream 3 leads at 250 Hz over the device socket, 62-sample frames every 248 ms,
+9b. 16 devices stream 3 leads at 250 Hz over the device socket, 62-sample frames every 248 ms,
     each patient watched by 4 clients: frames delivered / expected, latency from the device's
     send to the watcher, p99; the live process' CPU and resident memory per connection.
 
@@ -190,7 +190,7 @@ def vitals_rows(
 ) -> list[Row]:
     values = np.asarray(latencies) * 1000
     p50, p99 = np.percentile(values, [50, 99]) if len(values) else (float("nan"),) * 2
-    title = f"8a. vitals, {devices} devices x 1 Hz, {watchers} watchers, {seconds:g} s"
+    title = f"9a. vitals, {devices} devices x 1 Hz, {watchers} watchers, {seconds:g} s"
     return [
         (f"{title}: readings answered / s", f"{sent / seconds:,.0f}", f"target {devices}"),
         (f"{title}: messages received (with a 200)", f"{arrived:,} ({len(values):,})", ""),
@@ -300,7 +300,7 @@ def ecg_rows(
     p99 = np.percentile(values, 99) if len(values) else float("nan")
     cpu = (after[1] - connected[1]) / (after[0] - connected[0])
     memory = (connected[2] - before[2]) / connections
-    title = f"8b. ECG, {ECG_DEVICES} devices x 3 leads x 250 Hz, {ECG_WATCHERS} watchers each"
+    title = f"9b. ECG, {ECG_DEVICES} devices x 3 leads x 250 Hz, {ECG_WATCHERS} watchers each"
     return [
         (
             f"{title}: frames delivered / expected",
@@ -309,7 +309,7 @@ def ecg_rows(
         ),
         (f"{title}: frame latency p99", f"{p99:.1f} ms", ""),
         (
-            f"8b. live process per connection ({connections}): CPU / memory",
+            f"9b. live process per connection ({connections}): CPU / memory",
             f"{cpu / connections * 100:.2f} % of a core / {memory / 1024:.0f} KiB",
             "",
         ),

@@ -70,15 +70,18 @@ INSTALLED_APPS = [
     "heartmon.devices",
     "heartmon.telemetry",
     "heartmon.ecg",
+    "heartmon.alarms",
     "heartmon.live",
     "heartmon.simulator",
     "heartmon.fhir",
+    "heartmon.web",
 ]
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "heartmon.core.middleware.RequestIdMiddleware",
     "heartmon.core.errors.ProblemDetailsMiddleware",
+    "heartmon.core.errors.LengthRequiredMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -141,10 +144,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Celery beat (`beat` in the Procfile) retries the outbox's due messages and runs the daily
-# upkeep of the readings' partitions; without a broker, `heartmon deliver_outbox` and a daily
-# `heartmon maintain_readings` (cron) do the same.
+# Celery beat (`beat` in the Procfile) retries the outbox's due messages, runs the alarms' timed
+# checks and the daily upkeep of the readings' partitions; without a broker,
+# `heartmon deliver_outbox`, `heartmon run_periodic` and a daily `heartmon maintain_readings`
+# (cron) do the same.
 CELERY_BEAT_SCHEDULE = {
+    "alarms-timed-checks": {"task": "heartmon.alarms.tasks.timed_checks", "schedule": 5.0},
+    "alarms-news2": {"task": "heartmon.alarms.tasks.news2_checks", "schedule": 60.0},
     "deliver-outbox": {"task": "heartmon.outbox.tasks.deliver_due_messages", "schedule": 30.0},
     "maintain-readings": {
         "task": "heartmon.telemetry.tasks.maintain_readings",
@@ -229,7 +235,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["heartmon.core.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "heartmon.core.negotiation.ContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
@@ -286,6 +293,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "heartmon.core.schema.problem_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "heartmon.core.roles.Role",
         "PlaceKindEnum": "heartmon.clinic.models.PlaceKind",
@@ -293,6 +304,9 @@ SPECTACULAR_SETTINGS = {
         "DeviceStatusEnum": "heartmon.devices.models.DeviceStatus",
         "OtaStatusEnum": "heartmon.devices.serializers.OTA_STATUSES",
         "RecordingKindEnum": "heartmon.ecg.models.RecordingKind",
+        "MetricEnum": "heartmon.telemetry.models.Metric",
+        "RuleMetricEnum": "heartmon.alarms.models.RULE_METRIC_CHOICES",
+        "AlarmKindEnum": "heartmon.alarms.models.Kind",
     },
 }
 

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("heartmon.devices.urls")),
     path("", include("heartmon.telemetry.urls")),
     path("ecg/", include("heartmon.ecg.urls")),
+    path("", include("heartmon.alarms.urls")),
     path("live/", include("heartmon.live.urls")),
 ]
 
@@ -26,4 +27,5 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/v1/", include(api_v1)),
     path("fhir/R4/", include("heartmon.fhir.urls")),
+    path("", include("heartmon.web.urls")),
 ]

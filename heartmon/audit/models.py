@@ -25,6 +25,7 @@ class AuditAction(models.TextChoices):
     ROLE_CHANGED = "user.role_changed"
     USER_DEACTIVATED = "user.deactivated"
     USER_REACTIVATED = "user.reactivated"
+    USER_DELETED = "user.deleted"
     USER_UNLOCKED = "user.unlocked"
     ORGANIZATION_UPDATED = "organization.updated"
     WEBHOOK_CREATED = "webhook.created"

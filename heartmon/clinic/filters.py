@@ -2,6 +2,7 @@ from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 
 from heartmon.clinic.models import Admission, CareTeamMember, Patient, Place
+from heartmon.core.time import MomentFilter
 
 # hospital > clinic > ward > bed: a place's descendants are at most three levels down.
 _UNDER = ("place", "place__parent", "place__parent__parent", "place__parent__parent__parent")
@@ -38,8 +39,8 @@ class AdmissionFilter(filters.FilterSet):
     place = filters.UUIDFilter(method="filter_place", help_text="This place or any place in it.")
     patient = filters.UUIDFilter(field_name="patient_id")
     attending = filters.UUIDFilter(field_name="attending_id")
-    admitted_after = filters.IsoDateTimeFilter(field_name="admitted_at", lookup_expr="gte")
-    admitted_before = filters.IsoDateTimeFilter(field_name="admitted_at", lookup_expr="lt")
+    admitted_after = MomentFilter(field_name="admitted_at", lookup_expr="gte", edge="start")
+    admitted_before = MomentFilter(field_name="admitted_at", lookup_expr="lt", edge="end")
 
     class Meta:
         model = Admission

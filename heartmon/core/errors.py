@@ -3,6 +3,7 @@
 DRF exceptions, Django's Http404/PermissionDenied, our DomainError family and unhandled exceptions
 all leave through `exception_handler`; `ProblemDetailsMiddleware` catches what never reached DRF
 (unknown URLs, CSRF failures, errors in middleware) so no HTML error page is served under /api/.
+`LengthRequiredMiddleware` refuses a chunked body that a WSGI server would hand over as empty.
 """
 
 import logging
@@ -11,7 +12,15 @@ import uuid
 from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.csrf import csrf_failure as django_csrf_failure
@@ -181,6 +190,19 @@ def _problem_from_api_exception(exc: exceptions.APIException, request: Any) -> R
     )
 
 
+def _refused_request(exc: SuspiciousOperation) -> DomainError:
+    """Django's refusals of a request's form: too many fields or files, too large a body."""
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge("The request body is larger than a form may be.")
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return InvalidInput(
+            f"A request holds at most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields and "
+            f"{settings.DATA_UPLOAD_MAX_NUMBER_FILES:,} files.",
+            code="too_many_fields",
+        )
+    return InvalidInput("The request could not be understood.", code="bad_request")
+
+
 # The database is unreachable, restarting or refusing connections: the client should retry, not
 # report a bug (devices keep their batch and send it again).
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
@@ -200,6 +222,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = _refused_request(exc)
     if isinstance(exc, DomainError):
         body = problem_body(
             exc.status, exc.code, exc.detail, title=exc.title, errors=exc.errors, request=request
@@ -232,6 +256,7 @@ _DETAIL_BY_STATUS = {
     403: ("permission_denied", "You do not have permission to perform this action."),
     404: ("not_found", "No resource at this address."),
     405: ("method_not_allowed", "This method is not allowed here."),
+    411: ("length_required", "Send the body with a Content-Length header."),
     413: ("payload_too_large", "The request body is too large."),
     500: ("server_error", "The server failed to process the request; quote the request id."),
 }
@@ -272,6 +297,26 @@ class ProblemDetailsMiddleware:
         else:
             response = HttpResponse(unavailable.detail, status=503, content_type="text/plain")
         response["Retry-After"] = str(unavailable.retry_after)
+        return response
+
+
+class LengthRequiredMiddleware:
+    """Under WSGI, Django reads a body sent without a Content-Length (Transfer-Encoding: chunked)
+    as empty: refuse it with 411 instead of acting on nothing. (Under ASGI the whole body is read,
+    and a buffering proxy in front sends a Content-Length.)"""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            isinstance(request, WSGIRequest)
+            and "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+            and not request.META.get("CONTENT_LENGTH")
+        ):
+            detail = "Send the body with a Content-Length header; chunked bodies are not read."
+            return problem_response(request, 411, detail, "length_required")
+        response: HttpResponse = self.get_response(request)
         return response
 
 

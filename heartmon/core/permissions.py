@@ -3,18 +3,20 @@ call too compose it with the devices app's permission for them."""
 
 from typing import Any
 
+from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from heartmon.core.actor import actor_of
-from heartmon.core.roles import may
+from heartmon.core.roles import may, refusal
 
 
 class RolePermission(BasePermission):
     """Grants by the role table. The view names its `role_resource`; `role_actions` maps its
-    viewset actions (or HTTP methods) to table actions, else safe methods read and others write."""
+    viewset actions (or HTTP methods) to table actions, else safe methods read and others write.
+    A refusal names the right the role lacks (`roles.refusal`)."""
 
-    message = "Your role does not allow this action."
+    message = "Only people, signed in, may call this endpoint."
 
     def has_permission(self, request: Request, view: Any) -> bool:
         actor = actor_of(request)
@@ -22,7 +24,10 @@ class RolePermission(BasePermission):
             return False
         if not handles(request, view):
             return True  # a method the view does not handle is answered 405, whatever the role
-        return may(actor, view.role_resource, table_action(request, view))
+        action = table_action(request, view)
+        if not may(actor, view.role_resource, action):
+            raise exceptions.PermissionDenied(refusal(actor, view.role_resource, action))
+        return True
 
 
 def handles(request: Request, view: Any) -> bool:

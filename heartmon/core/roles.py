@@ -21,6 +21,7 @@ EVERYONE = frozenset(Role)
 ADMINS = frozenset({Role.ADMIN})
 DEVICE_MANAGERS = frozenset({Role.ADMIN, Role.TECHNICIAN})
 CLINICIANS = frozenset({Role.DOCTOR, Role.NURSE})
+DOCTORS = frozenset({Role.DOCTOR})
 REGISTRARS = frozenset({Role.ADMIN, Role.STAFF})  # admit, register and update patients
 CLINICAL = EVERYONE - {Role.TECHNICIAN}  # see clinical data
 
@@ -49,10 +50,12 @@ PERMISSIONS: dict[str, dict[str, frozenset[Role]]] = {
     "device_settings": {"read": DEVICE_MANAGERS | CLINICIANS, "write": DEVICE_MANAGERS},
     "firmware": {"read": DEVICE_MANAGERS, "write": DEVICE_MANAGERS},
     # Telemetry. "write": enter readings by hand (devices send theirs with a device key);
+    # "observe": enter a patient's vital signs taken by hand, with no device;
     # "correct": change or delete a stored reading.
     "readings": {
         "read": ADMINS | CLINICIANS,
         "write": CLINICAL,
+        "observe": CLINICIANS,
         "correct": ADMINS | CLINICIANS,
     },
     # ECG. Every role sees a recording's metadata; "signal": samples, beats, exports and the
@@ -63,6 +66,11 @@ PERMISSIONS: dict[str, dict[str, frozenset[Role]]] = {
         "upload": CLINICAL,
         "delete": ADMINS,
     },
+    # Alarms. "acknowledge": an alarm, with an optional note. Alarm rules: "write" the
+    # organization's defaults and places' overrides; "patient_override": a patient's own rules
+    # (with a reason) and NEWS2 SpO2 scale.
+    "alarms": {"read": ADMINS | CLINICIANS, "acknowledge": CLINICIANS},
+    "alarm_rules": {"read": ADMINS | CLINICIANS, "write": ADMINS, "patient_override": DOCTORS},
 }
 
 
@@ -72,6 +80,17 @@ def may(actor: Actor, resource: str, action: str) -> bool:
     if actor.is_superuser:
         return True
     return actor.role is not None and actor.role in PERMISSIONS[resource].get(action, frozenset())
+
+
+def refusal(actor: Actor, resource: str, action: str) -> str:
+    """Why the role table refuses `action` on `resource` to this actor: the right it lacks, and
+    the roles that have it."""
+    allowed = [role.value for role in Role if role in PERMISSIONS[resource].get(action, ())]
+    who = f"{Role(actor.role).label}s" if actor.role in Role.values else "You"
+    holders = ", ".join(allowed) or "no role"
+    return (
+        f"{who} may not {action} {resource}: the role table gives {resource}.{action} to {holders}."
+    )
 
 
 def role_table_markdown() -> str:

@@ -24,6 +24,10 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 FUTURE_LEEWAY = timedelta(minutes=5)  # device clocks run ahead; further ahead is a wrong clock
 EPOCH_MS_FROM = 100_000_000_000  # a larger epoch number is milliseconds (seconds: year 5138)
 DAY = timedelta(days=1)
+# Any time the API reads lies a day inside the years Python's datetime holds, so that a day either
+# side (an end date's next midnight, an offset, a bucket's edge) never overflows.
+FIRST = datetime.min.replace(tzinfo=UTC) + DAY
+LAST = datetime.max.replace(tzinfo=UTC) - DAY
 TIME_HELP = "ISO 8601 (no offset means UTC), epoch seconds or epoch milliseconds."
 WINDOW_HELP = {
     "start": f"From this time on: {TIME_HELP} YYYY-MM-DD is that day's 00:00 UTC.",
@@ -34,11 +38,19 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _UNENCODED_PLUS = re.compile(r" (\d{2}:?\d{2})$")
 _INVALID = "Give a time as ISO 8601 or epoch seconds or milliseconds."
+_OUT_OF_RANGE = "Time is out of range (years 1 to 9999)."
 
 
 def parse_time(raw: Any, *, edge: Edge = "start") -> datetime:
     """A time as JSON, a query string or a form sends it, in UTC. Raises ValueError with the
     message to show."""
+    moment = _parse(raw, edge=edge)
+    if not FIRST <= moment <= LAST:
+        raise ValueError(_OUT_OF_RANGE)
+    return moment
+
+
+def _parse(raw: Any, *, edge: Edge) -> datetime:
     if isinstance(raw, bool) or raw is None:
         raise ValueError(_INVALID)
     if isinstance(raw, int | float):
@@ -60,7 +72,7 @@ def _from_epoch(number: float) -> datetime:
         seconds = number / 1000 if abs(number) >= EPOCH_MS_FROM else number
         return datetime.fromtimestamp(seconds, tz=UTC)
     except (OverflowError, OSError, ValueError) as exc:  # too large for a float or a date
-        raise ValueError("Time is out of range.") from exc
+        raise ValueError(_OUT_OF_RANGE) from exc
 
 
 def _from_date(text: str, *, edge: Edge) -> datetime:
@@ -81,7 +93,10 @@ def _from_iso(text: str) -> datetime:
         raise ValueError(f"{text[:40]!r} is not an ISO 8601 time.") from exc
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:  # an offset past year 1 or 9999
+        raise ValueError(_OUT_OF_RANGE) from exc
 
 
 def latest_measurement() -> datetime:
@@ -165,7 +180,8 @@ class _MomentFormField(forms.Field):
         try:
             return parse_time(str(value), edge=self.edge)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            # As a parameter: the message may quote the input, and django-filter %-formats it.
+            raise forms.ValidationError("%(reason)s", params={"reason": str(exc)}) from exc
 
 
 class MomentFilter(filters.Filter):

@@ -4,6 +4,7 @@ here."""
 import uuid
 
 from django.db.models import OuterRef, QuerySet, Subquery, UUIDField
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from heartmon.core.actor import Actor
@@ -19,5 +20,9 @@ def devices_for(actor: Actor) -> QuerySet[Device]:
 
 
 def device_for(actor: Actor, device_pk: uuid.UUID | str) -> Device:
-    """One device the actor may see, or a 404."""
-    return get_object_or_404(devices_for(actor), pk=device_pk)
+    """One device the actor may see, or a 404 (also for an id that is no UUID)."""
+    try:
+        pk = uuid.UUID(str(device_pk))
+    except ValueError as exc:
+        raise Http404("No such device.") from exc
+    return get_object_or_404(devices_for(actor), pk=pk)

@@ -9,7 +9,12 @@ class RecordingFilter(filters.FilterSet):
     patient = filters.UUIDFilter(field_name="patient_id")
     device = filters.UUIDFilter(field_name="device_id")
     kind = filters.ChoiceFilter(choices=RecordingKind.choices)
-    format = filters.ChoiceFilter(choices=RecordingFormat.choices)
+    # Not `format`: DRF reads ?format= as the renderer to answer with.
+    file_format = filters.ChoiceFilter(
+        field_name="format",
+        choices=RecordingFormat.choices,
+        help_text="The uploaded file's format.",
+    )
     status = filters.ChoiceFilter(choices=ProcessingStatus.choices)
     data_id = filters.CharFilter()
     start = MomentFilter(

@@ -42,6 +42,8 @@ def authorize(actor: Actor, stream: Stream) -> Grant:
         if place is None:
             raise NotFound("No such place.")
         return Grant(stream, places.patients_under(place), ecg)
+    if not may(actor, "alarms", "read"):
+        raise Forbidden("Your role does not allow watching the alarms.")
     if actor.organization_id is None:
         raise Conflict("You belong to no organization: no alarm feed.", code="no_organization")
     return Grant(stream, ecg=ecg, organization_id=actor.organization_id)

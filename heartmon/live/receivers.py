@@ -5,23 +5,46 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from django.utils import timezone
 
+from heartmon.alarms.models import Alarm, Step
+from heartmon.alarms.serializers import AlarmSerializer
+from heartmon.alarms.signals import alarm_changed
 from heartmon.clinic.models import Admission
 from heartmon.clinic.signals import admission_changed
 from heartmon.live import places
-from heartmon.live.publish import publish, publish_vitals
+from heartmon.live.publish import publish, publish_alarm, publish_vitals
 from heartmon.live.streams import Stream
 from heartmon.telemetry.signals import readings_stored
 
 # Readings measured longer ago than this are history (a backfill, an ECG upload's derived heart
 # rate), not what the patient shows now: they are stored, not pushed.
 VITALS_MAX_AGE = timedelta(minutes=5)
+# The alarm steps a watcher sees (notifications and reminders are the notifiers' business).
+PUSHED_STEPS = frozenset(
+    {Step.RAISED, Step.ESCALATED, Step.ACKNOWLEDGED, Step.CLEARED, Step.CLOSED}
+)
 
 
 def connect() -> None:
     readings_stored.connect(on_readings_stored, dispatch_uid="live.vitals")
     admission_changed.connect(on_admission_changed, dispatch_uid="live.admissions")
+    alarm_changed.connect(on_alarm_changed, dispatch_uid="live.alarms")
+
+
+def on_alarm_changed(*, alarm_id: uuid.UUID, step: str, **_: Any) -> None:
+    """On the organization's alarm feed and the patient's stream, as the alarms API shows it."""
+    if step not in PUSHED_STEPS:
+        return
+    alarm = Alarm.objects.get(pk=alarm_id)
+    shown = orjson.loads(orjson.dumps(AlarmSerializer(alarm).data))  # plain JSON for the layer
+    publish_alarm(
+        organization_id=alarm.organization_id,
+        event=str(step),
+        alarm=shown,
+        patient_id=alarm.patient_id,
+    )
 
 
 def on_readings_stored(*, rows: Sequence[tuple[Any, ...]], source: str, **_: Any) -> None:

@@ -2,6 +2,7 @@
 the run's own and, when both are free, a demo patient, through the services a person would use."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from heartmon.clinic.services.patients import register_patient
 from heartmon.core.actor import Actor
 from heartmon.devices.models import Device, DeviceAssignment
 from heartmon.devices.services.keys import create_key
+from heartmon.simulator.faults import FaultyMonitor
 from heartmon.simulator.runs import KEY_NAME, SERIAL_PREFIX, neighbours_of, start_run
 from heartmon.simulator.vitals import Vital, vitals_for
 
@@ -25,6 +27,7 @@ class SimulatedDevice:
     key: str = field(repr=False)
     vitals: tuple[Vital, ...]
     measured_until: datetime = field(default_factory=lambda: datetime.now(UTC))
+    monitor: FaultyMonitor | None = None  # with faults: measures every vital itself
 
     def measure(self, *, now: datetime, rate_hz: float) -> list[dict[str, Any]]:
         """The readings taken since the last call, up to `now`, `rate_hz` a second (one a vital
@@ -35,14 +38,15 @@ class SimulatedDevice:
             self.measured_until += step
             recorded_at = self.measured_until.isoformat(timespec="milliseconds")
             readings.extend(
-                {
-                    "metric": vital.metric,
-                    "value": vital.next(step.total_seconds()),
-                    "recorded_at": recorded_at,
-                }
-                for vital in self.vitals
+                {"metric": metric, "value": value, "recorded_at": recorded_at}
+                for metric, value in self._values(step.total_seconds())
             )
         return readings
+
+    def _values(self, seconds: float) -> list[tuple[str, float]]:
+        if self.monitor is not None:
+            return self.monitor.step(self.measured_until, seconds)
+        return [(vital.metric, vital.next(seconds)) for vital in self.vitals]
 
 
 @dataclass
@@ -69,11 +73,18 @@ class Fleet:
 
 @transaction.atomic
 def prepare_fleet(
-    *, count: int, organization: Organization, actor: Actor, seed: int, first: int = 1
+    *,
+    count: int,
+    organization: Organization,
+    actor: Actor,
+    seed: int,
+    first: int = 1,
+    record_fault: Callable[[dict[str, Any]], object] | None = None,
 ) -> Fleet:
     """Devices SIM-<first>... of the organization, created when missing, each with a key of this
     run's own and assigned to a demo patient when both are free. Keys of runs that died are
-    revoked; other live runs keep theirs."""
+    revoked; other live runs keep theirs. With `record_fault`, each device is a monitor with
+    faults (`faults.FaultyMonitor`) that reports every fault's truth to it."""
     run = start_run(organization=organization, actor=actor)
     devices = []
     for index in range(first, first + count):
@@ -81,9 +92,13 @@ def prepare_fleet(
         row, key = create_key(device=device, name=KEY_NAME, actor=actor)
         run.keys.add(row)
         _assign_demo_patient(device, index, organization, actor)
-        devices.append(
-            SimulatedDevice(device.serial_number, key, vitals_for(seed=seed, index=index))
-        )
+        monitor = None
+        if record_fault is not None:
+            monitor = FaultyMonitor.for_patient(
+                seed=seed, index=index, serial=device.serial_number, record=record_fault
+            )
+        vitals = vitals_for(seed=seed, index=index)
+        devices.append(SimulatedDevice(device.serial_number, key, vitals, monitor=monitor))
     return Fleet(run_id=run.pk, devices=devices, neighbours=neighbours_of(run))
 
 

@@ -1,12 +1,12 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework import pagination
+from rest_framework import exceptions, pagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from heartmon.core.errors import InvalidInput
-from heartmon.core.pagination import LimitOffsetPagination
+from heartmon.core.query import list_parameters, refuse_unknown_parameters
 
 ORDERINGS = {"recorded_at": ("recorded_at", "id"), "-recorded_at": ("-recorded_at", "-id")}
 PAGE_SIZE = 100
@@ -21,7 +21,7 @@ def ordering_of(request: Request) -> tuple[str, str]:
     return ORDERINGS[name]
 
 
-class OffsetPages(LimitOffsetPagination):
+class OffsetPages(pagination.LimitOffsetPagination):
     default_limit = PAGE_SIZE
     max_limit = MAX_PAGE_SIZE
 
@@ -37,12 +37,22 @@ class ReadingPagination(pagination.CursorPagination):
     ordering = ORDERINGS["recorded_at"]
     offset_pages: OffsetPages | None = None
 
+    def decode_cursor(self, request: Request) -> Any:
+        """An invalid cursor is bad input (400), not a missing resource."""
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound as exc:
+            raise InvalidInput(
+                "Invalid cursor: use the next or previous link of a page.", field="cursor"
+            ) from exc
+
     def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> tuple[str, ...]:
         return ordering_of(request)
 
     def paginate_queryset(
         self, queryset: Any, request: Request, view: Any = None
     ) -> list[Any] | None:
+        refuse_unknown_parameters(request, list_parameters(view, self))
         if "offset" not in request.query_params:
             return super().paginate_queryset(queryset, request, view)
         self.offset_pages = OffsetPages()

@@ -68,7 +68,10 @@ def create_month(month: date, conn: BaseDatabaseWrapper = connection) -> int:
     name = partition_name(start)
     bounds = [_utc(start), _utc(end)]
     with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE {name} (LIKE {TABLE} INCLUDING DEFAULTS)")
+        # Check constraints too: a partition must hold its parent's to be attached.
+        cursor.execute(
+            f"CREATE TABLE {name} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+        )
         cursor.execute(
             f"""
             WITH moved AS (

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from heartmon.core.time import MeasuredTimeField, TimeField, validated_window
 from heartmon.telemetry.ingest import check_value
-from heartmon.telemetry.models import Metric, Reading
+from heartmon.telemetry.models import ACVPU, Metric, Reading
 from heartmon.telemetry.queries import DEFAULT_SPAN, MAX_BUCKET_MINUTES, STATS
 
 
@@ -183,3 +183,29 @@ AGGREGATE_RESPONSE = inline_serializer(
         )
     },
 )
+
+
+class ObservationsSerializer(serializers.Serializer[None]):
+    """Vital signs taken by hand at one time; at least one. Each is checked like a reading of
+    its metric when stored."""
+
+    recorded_at = MeasuredTimeField()
+    heart_rate = serializers.FloatField(required=False, help_text="bpm")
+    spo2 = serializers.FloatField(required=False, help_text="%")
+    resp_rate = serializers.FloatField(required=False, help_text="breaths/min")
+    temperature = serializers.FloatField(required=False, help_text="°C")
+    systolic_bp = serializers.FloatField(required=False, help_text="mmHg")
+    diastolic_bp = serializers.FloatField(required=False, help_text="mmHg")
+    consciousness = serializers.ChoiceField(
+        choices=list(ACVPU),
+        required=False,
+        help_text="ACVPU: alert, new confusion, voice, pain, unresponsive.",
+    )
+    oxygen_flow = serializers.FloatField(
+        required=False, help_text="Supplemental oxygen in L/min; 0 is on air."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if len(attrs) < 2:
+            raise serializers.ValidationError("Send at least one vital sign.")
+        return attrs

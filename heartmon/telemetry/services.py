@@ -92,6 +92,25 @@ def enter_heart_rate(*, data: Any, sender: Device | None, actor: Actor) -> tuple
     return reading, True
 
 
+# The vital signs a set of observations may hold: every metric but the generic one.
+OBSERVED = [metric.value for metric in Metric if metric != Metric.GENERIC]
+
+
+@transaction.atomic
+def enter_observations(
+    *, patient: Patient, recorded_at: Any, values: dict[str, Any], actor: Actor
+) -> IngestResult:
+    """Vital signs taken by hand at one time (a doctor or nurse at the bedside): readings with
+    source `manual` and no device, all stored or none (400), audited like any entered batch."""
+    items = [
+        {"metric": metric, "value": value, "recorded_at": recorded_at, "patient": str(patient.pk)}
+        for metric, value in values.items()
+    ]
+    result = ingest_batch(items, sender=None, actor=actor, atomic=True)
+    _record_entered(result, actor=actor)
+    return result
+
+
 def _patient_named(raw: Any, *, actor: Actor) -> Patient:
     if raw is None:
         raise InvalidInput("Name the patient this heart rate belongs to.", field="patient")
@@ -133,7 +152,7 @@ def correct_reading(*, reading: Reading, changes: dict[str, Any], actor: Actor) 
             reading.save(update_fields=["value", "recorded_at"])
     except IntegrityError as exc:
         raise Conflict(
-            "This device already has a reading of this metric at that time.",
+            "A reading of this metric from this source is already stored at that time.",
             code="duplicate_reading",
             field="recorded_at",
         ) from exc
@@ -167,5 +186,5 @@ def _audit(action: str, reading: Reading, *, actor: Actor, details: dict[str, An
         actor=actor,
         target=reading,
         patient_id=reading.patient_id,
-        details={**details, "device_id": str(reading.device_id)},
+        details={**details, "device_id": str(reading.device_id) if reading.device_id else None},
     )

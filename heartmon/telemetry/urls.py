@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from heartmon.telemetry.views.aggregate import AggregateView
 from heartmon.telemetry.views.heart_rates import HeartRateViewSet
+from heartmon.telemetry.views.observations import ObservationsView
 from heartmon.telemetry.views.readings import ReadingViewSet
 
 router = SimpleRouter()
@@ -11,5 +12,10 @@ router.register("heart-rates", HeartRateViewSet, basename="heart-rate")
 
 urlpatterns = [
     path("readings/aggregate/", AggregateView.as_view(), name="reading-aggregate"),
+    path(
+        "patients/<uuid:patient_pk>/observations/",
+        ObservationsView.as_view(),
+        name="patient-observations",
+    ),
     *router.urls,
 ]

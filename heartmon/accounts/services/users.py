@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from heartmon.accounts import lockout
 from heartmon.accounts.models import Organization, User
@@ -44,6 +45,28 @@ def update_user(*, user: User, changes: dict[str, Any], actor: Actor) -> User:
     user.save()
     _record_user_changes(user, before, changes, actor)
     return user
+
+
+@transaction.atomic
+def delete_user(*, user: User, actor: Actor) -> None:
+    """Delete a user with no history (an invitation never accepted); one who signed in or is named
+    by any record stays for the record, and the 409 says to deactivate them instead."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    has_history = Conflict(
+        "This user has signed in or is named in the records, which keep them: deactivate them "
+        f"with POST /api/v1/users/{user.pk}/deactivate/ instead.",
+        code="user_has_history",
+    )
+    if user.last_login is not None:
+        raise has_history
+    if _removes_last_admin(user, user.role, is_active=False):
+        raise Conflict("This is the organization's last active admin: appoint another one first.")
+    record_event(AuditAction.USER_DELETED, actor=actor, target=user)
+    try:
+        with transaction.atomic():
+            user.delete()
+    except ProtectedError as exc:
+        raise has_history from exc
 
 
 def _record_user_changes(

@@ -94,6 +94,7 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
         ),
         Probe("user-detail", "patch", "object", 200, {"role": "doctor"}),
         Probe("user-detail", "delete", "object", 204),
+        Probe("user-deactivate", "post", "object", 200),
         Probe("user-resend-invitation", "post", "object", 202),
         Probe("user-unlock", "post", "object", 204),
     ],

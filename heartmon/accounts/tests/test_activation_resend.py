@@ -70,7 +70,7 @@ def test_an_active_account_is_told_to_sign_in(anonymous, bob, sent):
 def test_a_user_deactivated_by_an_admin_cannot_reactivate_themselves(
     anonymous, as_alice, bob, sent
 ):
-    as_alice.delete(f"/api/v1/users/{bob.pk}/")
+    as_alice.post(f"/api/v1/users/{bob.pk}/deactivate/")
 
     ask(anonymous, bob.email)
 

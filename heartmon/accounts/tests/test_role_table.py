@@ -22,6 +22,7 @@ from heartmon.accounts.models import Organization, User
 from heartmon.accounts.testing import client_for, make_user
 from heartmon.accounts.tests import role_probes as accounts
 from heartmon.accounts.tests.role_probes import Probe, World
+from heartmon.alarms.tests import role_probes as alarms
 from heartmon.clinic.tests import role_probes as clinic
 from heartmon.core.roles import PERMISSIONS, Role, role_table_markdown
 from heartmon.core.testing import assert_problem
@@ -30,7 +31,7 @@ from heartmon.ecg.tests import role_probes as ecg
 from heartmon.outbox.tests import role_probes as outbox
 from heartmon.telemetry.tests import role_probes as telemetry
 
-APPS = (accounts, outbox, clinic, devices, ecg, telemetry)
+APPS = (accounts, outbox, clinic, devices, ecg, telemetry, alarms)
 PROBES = {key: probes for app in APPS for key, probes in app.PROBES.items()}
 TARGETS = {resource: name for app in APPS for resource, name in app.TARGETS.items()}
 OUTBOX_RESOURCES = {resource for resource, _ in outbox.PROBES}
@@ -39,7 +40,8 @@ TELEMETRY_RESOURCES = {resource for resource, _ in telemetry.PROBES}
 DEVICE_RESOURCES = (
     {resource for resource, _ in devices.PROBES} | ECG_RESOURCES | TELEMETRY_RESOURCES
 )
-CLINIC_RESOURCES = {resource for resource, _ in clinic.PROBES} | DEVICE_RESOURCES
+ALARM_RESOURCES = {resource for resource, _ in alarms.PROBES}
+CLINIC_RESOURCES = {resource for resource, _ in clinic.PROBES} | DEVICE_RESOURCES | ALARM_RESOURCES
 
 CASES = [
     pytest.param(
@@ -73,6 +75,8 @@ def world(org_a: Organization, resource: str, settings: Any, tmp_path: Any) -> W
         objects.update(ecg.build(objects))
     if resource in TELEMETRY_RESOURCES:
         objects.update(telemetry.build(objects))
+    if resource in ALARM_RESOURCES:
+        objects.update(alarms.build(objects))
     return World(org_a=org_a, objects=objects)
 
 

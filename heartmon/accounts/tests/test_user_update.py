@@ -93,14 +93,54 @@ def test_charlie_gets_a_404_for_another_organizations_user(as_charlie, bob):
     assert (bob.role, bob.is_active) == (Role.NURSE, True)
 
 
-def test_delete_deactivates_and_keeps_the_user(as_alice, alice, bob):
-    response = as_alice.delete(url(bob))
+def test_deactivate_keeps_the_user_and_audits_it(as_alice, alice, bob):
+    response = as_alice.post(f"{url(bob)}deactivate/")
 
-    assert response.status_code == 204
+    assert response.status_code == 200, response.content
+    assert response.json()["is_active"] is False
     bob.refresh_from_db()
     assert not bob.is_active
     assert AuditEvent.objects.filter(
         action=AuditAction.USER_DEACTIVATED, object_id=str(bob.pk)
+    ).exists()
+    assert as_alice.get(url(bob)).status_code == 200
+
+
+def test_delete_of_a_user_who_signed_in_is_a_conflict_naming_deactivate(
+    as_alice, alice, bob, anonymous
+):
+    anonymous.post("/api/v1/auth/token/", {"email": bob.email, "password": PASSWORD})
+
+    body = assert_problem(as_alice.delete(url(bob)), 409)
+
+    assert body["type"] == "urn:heartmon:problem:user-has-history"
+    assert f"POST /api/v1/users/{bob.pk}/deactivate/" in body["detail"]
+    bob.refresh_from_db()
+    assert bob.is_active
+
+
+def test_delete_of_a_user_named_in_the_records_is_a_conflict(as_alice, alice, bob):
+    as_alice.patch(url(alice), {"first_name": "Al"})  # alice is now an audit event's actor
+
+    assert_problem(client_for(bob_admin(bob)).delete(url(alice)), 409)
+    assert User.objects.filter(pk=alice.pk).exists()
+
+
+def bob_admin(bob: User) -> User:
+    bob.role = Role.ADMIN
+    bob.save()
+    return bob
+
+
+def test_delete_removes_a_user_without_history(as_alice, alice, org_a):
+    invitee = make_user(org_a, "new@stmary.example", Role.NURSE, is_active=False)
+
+    assert as_alice.delete(url(invitee)).status_code == 204
+
+    assert_problem(as_alice.get(url(invitee)), 404)
+    assert not User.objects.filter(pk=invitee.pk).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.USER_DELETED, object_id=str(invitee.pk)
     ).exists()
 
 
@@ -117,7 +157,7 @@ def test_a_deactivated_users_tokens_stop_working(as_alice, alice, bob, anonymous
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {tokens['access']}"}
     assert anonymous.get("/api/v1/auth/me/", **bearer).status_code == 200
 
-    as_alice.delete(url(bob))
+    as_alice.post(f"{url(bob)}deactivate/")
 
     assert_problem(anonymous.get("/api/v1/auth/me/", **bearer), 401)
     assert_problem(
@@ -135,7 +175,7 @@ def test_the_last_admin_cannot_be_demoted(as_alice, alice):
 
 
 def test_the_last_admin_cannot_be_deactivated(as_alice, alice):
-    assert_problem(as_alice.delete(url(alice)), 409)
+    assert_problem(as_alice.post(f"{url(alice)}deactivate/"), 409)
     assert_problem(as_alice.patch(url(alice), {"is_active": False}), 409)
     alice.refresh_from_db()
     assert alice.is_active
@@ -162,12 +202,12 @@ def test_an_admin_may_step_down_once_another_admin_exists(as_alice, alice, org_a
 def test_an_admin_may_deactivate_another_admin_while_one_remains(as_alice, alice, org_a):
     avery = make_user(org_a, "avery@stmary.example", Role.ADMIN)
 
-    assert as_alice.delete(url(avery)).status_code == 204
-    assert_problem(as_alice.delete(url(alice)), 409)
+    assert as_alice.post(f"{url(avery)}deactivate/").status_code == 200
+    assert_problem(as_alice.post(f"{url(alice)}deactivate/"), 409)
 
 
 def test_a_deactivated_user_is_reactivated_and_can_sign_in_again(as_alice, alice, bob, anonymous):
-    as_alice.delete(url(bob))
+    as_alice.post(f"{url(bob)}deactivate/")
 
     response = as_alice.patch(url(bob), {"is_active": True})
 
@@ -187,9 +227,9 @@ def test_a_pending_invitee_cannot_be_activated_by_an_admin(as_alice, alice, org_
     assert not invitee.is_active
 
 
-def test_a_nurse_may_not_deactivate_anyone(as_bob, alice, bob):
+def test_a_nurse_may_not_deactivate_or_delete_anyone(as_bob, alice, bob):
     assert_problem(as_bob.delete(url(alice)), 403)
-    assert_problem(as_bob.delete(url(bob)), 403)
+    assert_problem(as_bob.post(f"{url(bob)}deactivate/"), 403)
     assert User.objects.filter(is_active=True).count() == 2
 
 

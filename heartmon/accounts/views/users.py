@@ -42,7 +42,7 @@ class UserFilter(filters.FilterSet):
         ],
     ),
     destroy=extend_schema(
-        summary="Deactivate a user (nothing is deleted; PATCH is_active=true restores)",
+        summary="Delete a user who never signed in (409 for one with history: deactivate them)",
         responses={204: None, **problems(401, 403, 404, 409)},
     ),
 )
@@ -100,7 +100,19 @@ class UserViewSet(
         )
 
     def perform_destroy(self, instance: User) -> None:
-        users.update_user(user=instance, changes={"is_active": False}, actor=actor_of(self.request))
+        users.delete_user(user=instance, actor=actor_of(self.request))
+
+    @extend_schema(
+        summary="Deactivate a user: signed out, kept (PATCH is_active=true restores)",
+        request=None,
+        responses={200: s.UserSerializer, **problems(401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request: Request, pk: str | None = None) -> Response:
+        user = users.update_user(
+            user=self.get_object(), changes={"is_active": False}, actor=actor_of(request)
+        )
+        return Response(s.UserSerializer(user).data)
 
     @extend_schema(
         summary="Send the invitation e-mail again (a new link)",

@@ -20,7 +20,7 @@ from heartmon.clinic.signals import admission_changed
 from heartmon.core.actor import Actor
 from heartmon.core.errors import Conflict, InvalidInput
 from heartmon.core.roles import Role
-from heartmon.devices.models import Device
+from heartmon.devices.models import Device, DeviceAssignment
 
 ATTENDING_ROLES = frozenset({Role.DOCTOR, Role.ADMIN})
 
@@ -122,7 +122,7 @@ def admit_patient(
     )
     _save_or_conflict(admission)
     for device in devices:
-        assign_device(device=device, patient=patient, actor=actor, admission=admission)
+        _monitor_in(admission, device=device, actor=actor)
     record_patient_event(
         AuditAction.ADMISSION_CREATED,
         patient=patient,
@@ -135,6 +135,16 @@ def admit_patient(
     )
     _announce_after_commit(admission, "admitted")
     return admission
+
+
+def _monitor_in(admission: Admission, *, device: Device, actor: Actor) -> None:
+    """Assign the device for the admission; one already assigned to this patient (outside an
+    admission) joins it as it is, so admitting with it is no conflict."""
+    held = DeviceAssignment.objects.filter(
+        device=device, patient_id=admission.patient_id, ended_at__isnull=True
+    )
+    if not held.update(admission=admission):
+        assign_device(device=device, patient=admission.patient, actor=actor, admission=admission)
 
 
 def _lock_open(admission: Admission) -> Admission:

@@ -124,3 +124,14 @@ def test_a_superuser_cannot_mix_organizations_in_one_admission(patient, org_b):
 
     assert_problem(admit(client_for(root), patient, elsewhere), 400, field="place")
     assert not Admission.objects.exists()
+
+
+def test_a_device_already_assigned_to_the_same_patient_joins_the_admission(
+    as_sam, patient, bed, monitored
+):
+    response = admit(as_sam, patient, bed, [monitored])
+
+    assert response.status_code == 201, response.content
+    assert [d["device"]["id"] for d in response.json()["devices"]] == [str(monitored.pk)]
+    assignment = DeviceAssignment.objects.get()
+    assert (assignment.admission, assignment.ended_at) == (Admission.objects.get(), None)

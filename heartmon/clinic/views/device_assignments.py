@@ -26,6 +26,9 @@ class DeviceAssignmentViewSet(viewsets.GenericViewSet[Device]):
     role_resource = "devices"
     role_actions = {"assign": "assign", "unassign": "assign"}
 
+    def get_serializer_class(self) -> Any:
+        return s.AssignSerializer  # what OPTIONS describes
+
     def get_queryset(self) -> QuerySet[Device]:
         return devices_for(actor_of(self.request))
 

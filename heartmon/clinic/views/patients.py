@@ -63,6 +63,7 @@ class PatientViewSet(AuditedReadMixin, viewsets.ModelViewSet[Patient]):
     search_fields = ["patient_number", "given_name", "family_name"]
     ordering_fields = ["family_name", "given_name", "patient_number", "birth_date", "created_at"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    query_parameters = {"list": ["archived"]}  # read by get_queryset (core.query)
 
     def get_queryset(self) -> QuerySet[Patient]:
         actor = actor_of(self.request)

@@ -64,3 +64,26 @@ def test_a_measurement_must_lie_between_2000_and_the_latest_time_allowed():
         check_measured(datetime(1999, 12, 31, tzinfo=UTC), latest=latest)
     with pytest.raises(ValueError, match="future"):
         check_measured(latest + timedelta(seconds=1), latest=latest)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "0001-01-01T00:00:00+01:00",  # before year 1 in UTC
+        "9999-12-31T23:59:59-01:00",  # after year 9999 in UTC
+        "0001-01-01T12:00:00",
+        "9999-12-31T00:00:00",
+        "9" * 400,
+        "-" + "9" * 400,
+        "9" * 20 + ".5",
+        "-99999999999",
+    ],
+)
+def test_times_outside_the_years_a_date_holds_are_refused_as_out_of_range(raw):
+    with pytest.raises(ValueError, match="out of range"):
+        parse_time(raw, edge="end")
+
+
+def test_a_time_a_day_inside_the_years_a_date_holds_is_read():
+    assert parse_time("9999-12-30T00:00:00Z") == datetime(9999, 12, 30, tzinfo=UTC)
+    assert parse_time("0001-01-02") == datetime(1, 1, 2, tzinfo=UTC)

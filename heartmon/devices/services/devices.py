@@ -106,15 +106,17 @@ def has_history(device: Device) -> bool:
 
 
 @transaction.atomic
-def remove_device(*, device: Device, actor: Actor) -> bool:
-    """Delete a device nothing refers to; retire one with history (kept for the record).
-    Returns True when the device was deleted."""
+def delete_device(*, device: Device) -> None:
+    """Delete a device nothing refers to; one with history stays for the record, and the 409 says
+    to retire it instead."""
     device = lock_device(device)
-    if not has_history(device):
-        device.delete()
-        return True
-    change_status(device=device, status=DeviceStatus.RETIRED, actor=actor)
-    return False
+    if has_history(device):
+        raise Conflict(
+            f"Device {device.serial_number} has history (assignments, keys, readings...), kept "
+            f"for the record: retire it with POST /api/v1/devices/{device.pk}/retire/ instead.",
+            code="device_has_history",
+        )
+    device.delete()
 
 
 def _open_assignment(device: Device) -> DeviceAssignment | None:

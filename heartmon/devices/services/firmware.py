@@ -102,8 +102,9 @@ def delete_firmware(*, firmware: Firmware) -> None:
 
 def update_for(*, device: Device, current: Version) -> Firmware | None:
     """The newest firmware of the device's model newer than `current` that upgrades from it
-    (min_version empty or at most `current`); None when the device is up to date. A model with no
-    firmware at all is a 404: the device is probably misconfigured."""
+    (min_version empty or at most `current`); None when the device is up to date, a 409 when newer
+    images exist but none upgrades from `current`. A model with no firmware at all is a 404: the
+    device is probably misconfigured."""
     catalog = list(
         Firmware.objects.filter(organization_id=device.organization_id, model=device.model)
     )
@@ -111,12 +112,19 @@ def update_for(*, device: Device, current: Version) -> Firmware | None:
         raise NotFound(
             f"No firmware for model {device.model!r} in the catalog.", code="unknown_model"
         )
+    newer = [firmware for firmware in catalog if Version(firmware.version) > current]
     eligible = [
         firmware
-        for firmware in catalog
-        if Version(firmware.version) > current
-        and (not firmware.min_version or Version(firmware.min_version) <= current)
+        for firmware in newer
+        if not firmware.min_version or Version(firmware.min_version) <= current
     ]
+    if newer and not eligible:
+        lowest = min(Version(firmware.min_version) for firmware in newer)
+        raise Conflict(
+            f"No upgrade path from {current}: every newer image needs at least {lowest}. "
+            "Install an intermediate version by hand, or add one to the catalog.",
+            code="no_upgrade_path",
+        )
     return max(eligible, key=lambda firmware: Version(firmware.version), default=None)
 
 

@@ -47,6 +47,7 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
         Probe("device-detail", "patch", "object", 200, {"name": "Bed 1 monitor"}),
         Probe("device-detail", "delete", "object", 204, url=SPARE),
         Probe("device-status", "post", "object", 200, {"status": "maintenance"}, url=SPARE),
+        Probe("device-retire", "post", "object", 200, url=SPARE),
     ],
     ("devices", "assign"): [
         Probe(

@@ -192,20 +192,40 @@ def test_roles_without_device_rights_may_read_but_not_write(org_a, device, role)
 def test_a_device_without_history_is_deleted(as_alice, device):
     assert as_alice.delete(f"{URL}{device.pk}/").status_code == 204
     assert not Device.objects.exists()
+    assert_problem(as_alice.get(f"{URL}{device.pk}/"), 404)
 
 
-def test_a_device_with_history_is_retired_and_its_keys_revoked(as_alice, device, device_key):
-    assert as_alice.delete(f"{URL}{device.pk}/").status_code == 204
+def test_delete_of_a_device_with_history_is_a_conflict_naming_retire(as_alice, device, device_key):
+    body = assert_problem(as_alice.delete(f"{URL}{device.pk}/"), 409)
 
+    assert body["type"] == "urn:heartmon:problem:device-has-history"
+    assert f"POST /api/v1/devices/{device.pk}/retire/" in body["detail"]
+    device.refresh_from_db()
+    assert device.status == DeviceStatus.ACTIVE
+
+
+def test_retire_keeps_the_device_and_revokes_its_keys(as_alice, device, device_key):
+    response = as_alice.post(f"{URL}{device.pk}/retire/")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == DeviceStatus.RETIRED
     device.refresh_from_db()
     assert device.status == DeviceStatus.RETIRED
     assert not device.keys.filter(revoked_at__isnull=True).exists()
+
+
+def test_only_device_managers_retire_devices(as_bob, as_charlie, device):
+    assert_problem(as_bob.post(f"{URL}{device.pk}/retire/"), 403)
+    assert_problem(as_charlie.post(f"{URL}{device.pk}/retire/"), 404)
+    device.refresh_from_db()
+    assert device.status == DeviceStatus.ACTIVE
 
 
 def test_an_assigned_device_is_neither_deleted_nor_retired(as_alice, alice, device, patient):
     assign_device(device=device, patient=patient, actor=alice.as_actor())
 
     assert_problem(as_alice.delete(f"{URL}{device.pk}/"), 409)
+    assert_problem(as_alice.post(f"{URL}{device.pk}/retire/"), 409)
     device.refresh_from_db()
     assert device.status == DeviceStatus.ACTIVE
 

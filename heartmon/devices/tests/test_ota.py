@@ -58,11 +58,20 @@ def test_an_up_to_date_device_gets_204(as_device, catalog):
     assert as_device.get(URL, {"current": "3.1.0"}).status_code == 204
 
 
-def test_a_device_too_old_for_every_image_gets_204(as_device, catalog):
+def test_a_device_below_every_newer_images_minimum_is_told_no_path_exists(as_device, catalog):
     catalog["1.4.2"].delete()
     catalog["1.5.0"].delete()
 
-    assert as_device.get(URL, {"current": "1.0.0"}).status_code == 204
+    body = assert_problem(as_device.get(URL, {"current": "1.0.0"}), 409)
+
+    assert body["type"] == "urn:heartmon:problem:no-upgrade-path"
+    assert "at least 1.5.0" in body["detail"]
+
+
+def test_a_device_below_the_newest_images_minimum_is_offered_the_step_it_can_take(
+    as_device, catalog
+):
+    assert as_device.get(URL, {"current": "1.0.0"}).json()["version"] == "1.4.2"
 
 
 @pytest.mark.parametrize("current", ["", "1.4", "v1.4.2", "1.4.2.1", "01.4.2"])

@@ -52,14 +52,14 @@ class OwnSettingsView(DeviceAPIView):
 
 class OtaCheckView(DeviceAPIView):
     @extend_schema(
-        summary="Device: is there newer firmware for me? (204: up to date)",
+        summary="Device: is there newer firmware for me? (204: up to date; 409: no upgrade path)",
         parameters=[
             OpenApiParameter("current", str, required=True, description="Running version.")
         ],
         responses={
             200: s.OtaUpdateSerializer,
             204: OpenApiResponse(description="Up to date."),
-            **problems(400, 401, 403, 404),
+            **problems(400, 401, 403, 404, 409),
         },
     )
     def get(self, request: Request) -> Response:

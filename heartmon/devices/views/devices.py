@@ -21,7 +21,13 @@ from heartmon.core.errors import InvalidInput
 from heartmon.core.permissions import RolePermission
 from heartmon.core.schema import problems
 from heartmon.devices import serializers as s
-from heartmon.devices.models import Device, DeviceAssignment, DeviceEvent, DeviceEventKind
+from heartmon.devices.models import (
+    Device,
+    DeviceAssignment,
+    DeviceEvent,
+    DeviceEventKind,
+    DeviceStatus,
+)
 from heartmon.devices.selectors import devices_for
 from heartmon.devices.services import devices
 
@@ -73,7 +79,7 @@ CREATE_EXAMPLE = OpenApiExample(
         examples=[OpenApiExample("Rename", request_only=True, value={"name": "Bed 4 monitor"})],
     ),
     destroy=extend_schema(
-        summary="Delete a device never used; retire one with history (keys revoked, kept)",
+        summary="Delete a device never used (409 for one with history: retire it instead)",
         responses={204: None, **problems(401, 403, 404, 409)},
     ),
 )
@@ -85,6 +91,7 @@ class DeviceViewSet(viewsets.ModelViewSet[Device]):
     search_fields = ["serial_number", "name", "mac_address"]
     ordering_fields = ["serial_number", "name", "model", "status", "last_seen_at", "created_at"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    query_parameters = {"history": ["kind"]}  # read by the action itself (core.query)
 
     def get_queryset(self) -> QuerySet[Device]:
         return devices_for(actor_of(self.request))
@@ -103,7 +110,7 @@ class DeviceViewSet(viewsets.ModelViewSet[Device]):
         serializer.instance = self.get_queryset().get(pk=device.pk)
 
     def perform_destroy(self, instance: Device) -> None:
-        devices.remove_device(device=instance, actor=actor_of(self.request))
+        devices.delete_device(device=instance)
 
     def _fresh(self, device: Device, code: int = status.HTTP_200_OK) -> Response:
         serializer = s.DeviceSerializer(
@@ -125,6 +132,18 @@ class DeviceViewSet(viewsets.ModelViewSet[Device]):
             device=self.get_object(),
             status=serializer.validated_data["status"],
             actor=actor_of(request),
+        )
+        return self._fresh(device)
+
+    @extend_schema(
+        summary="Retire a device: kept with its history, its keys revoked (assigned: 409)",
+        request=None,
+        responses={200: s.DeviceSerializer, **problems(401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def retire(self, request: Request, pk: str | None = None) -> Response:
+        device = devices.change_status(
+            device=self.get_object(), status=DeviceStatus.RETIRED, actor=actor_of(request)
         )
         return self._fresh(device)
 

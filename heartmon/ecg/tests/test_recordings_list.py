@@ -48,6 +48,8 @@ def test_recordings_come_newest_first(as_bob, three):
         ({"start": _at(5)}, ["rec-3", "rec-2"]),
         ({"end": "1709280001"}, ["rec-1"]),  # epoch seconds: 08:00:01
         ({"ordering": "start_time"}, ["rec-1", "rec-2", "rec-3"]),
+        ({"file_format": "wfdb"}, ["rec-3", "rec-2", "rec-1"]),
+        ({"file_format": "edf"}, []),
     ],
 )
 def test_filters(as_bob, three, query, expected):
@@ -66,6 +68,8 @@ def test_bad_filters_are_refused(as_bob, three):
     assert_problem(as_bob.get(URL, {"start": "tomorrowish"}), 400, field="start")
     assert_problem(as_bob.get(URL, {"kind": "fried"}), 400, field="kind")
     assert_problem(as_bob.get(URL, {"patient": "nope"}), 400, field="patient")
+    # ?format= chooses how to answer (DRF), so the file format filter is file_format.
+    assert_problem(as_bob.get(URL, {"format": "wfdb"}), 400, field="format")
 
 
 def test_the_list_takes_a_fixed_number_of_queries(as_bob, three, django_assert_num_queries):

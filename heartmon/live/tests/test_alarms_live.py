@@ -1,13 +1,32 @@
-"""`alarm` messages, published here by the call the alarm engine makes (`publish_alarm`): on the
-organization's feed and the patient's stream, never coalesced."""
+"""`alarm` messages: on the organization's feed and the patient's stream, never coalesced; from
+the alarm engine's changes, and here also by the publishing call itself (`publish_alarm`)."""
+
+from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from django.utils import timezone
 
 from heartmon.live.publish import publish_alarm
 from heartmon.live.tests.sockets import next_message, nothing_more, run, signed_in, subscribe
 
 pytestmark = pytest.mark.django_db
+
+
+def series(values: list[float]) -> list[dict]:
+    """Heart rates one second apart, the last now."""
+    now = timezone.now()
+    count = len(values)
+    return [
+        {
+            "metric": "heart_rate",
+            "value": value,
+            "recorded_at": (now - timedelta(seconds=count - 1 - i)).isoformat(),
+        }
+        for i, value in enumerate(values)
+    ]
+
 
 EVENTS = ("raised", "escalated", "acknowledged", "cleared", "closed")
 
@@ -60,6 +79,33 @@ def test_another_organizations_alarms_do_not_come(charlie, patient, org_a):
             organization_id=org_a.pk, event="raised", alarm=alarm(patient), patient_id=patient.pk
         )
         assert await nothing_more(communicator)
+        await communicator.disconnect()
+
+    run(scenario)
+
+
+def test_an_alarm_raised_by_the_engine_reaches_the_feed(
+    alice, patient, monitored, as_device, django_capture_on_commit_callbacks
+):
+    @database_sync_to_async
+    def tachycardia() -> None:
+        with django_capture_on_commit_callbacks(execute=True):  # as a request's commit does
+            response = as_device.post("/api/v1/readings/", series([130] * 8), format="json")
+        assert response.status_code == 200
+
+    async def scenario():
+        communicator = await signed_in(alice)
+        await subscribe(communicator, "alarms")
+        await tachycardia()
+        message = await next_message(communicator)
+        assert (message["type"], message["event"], message["stream"]) == (
+            "alarm",
+            "raised",
+            "alarms",
+        )
+        assert message["alarm"]["patient"] == str(patient.pk)
+        assert message["alarm"]["priority"] == "medium"
+        assert await nothing_more(communicator)  # "notified" is not pushed
         await communicator.disconnect()
 
     run(scenario)

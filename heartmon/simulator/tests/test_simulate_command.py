@@ -2,6 +2,7 @@
 see test_mqtt_sender), beside a running demo without stopping it; it refuses clearly when it has
 nowhere to send or nobody to act as."""
 
+import json
 from io import StringIO
 
 import pytest
@@ -45,6 +46,22 @@ def test_it_sends_heart_rates_to_a_running_server(demo_hospital, server):
     assert all(25 <= value <= 250 for value in readings.values_list("value", flat=True))
     assert f"Simulating 2 devices (SIM-001 to SIM-002) at 4 Hz into {server.url}" in output
     assert f"stored {readings.count():,} · refused 0" in output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_faults_it_sends_every_vital_and_logs_the_truth(demo_hospital, server, tmp_path):
+    truth = tmp_path / "truth.jsonl"
+
+    simulate(
+        "--devices", "2", "--rate", "4", "--duration", "2", "--interval", "0.5",
+        "--url", server.url, "--truth", str(truth), "--seed", "3",
+    )  # fmt: skip
+
+    metrics = set(Reading.objects.values_list("metric", flat=True))
+    assert metrics == {Metric.HEART_RATE, Metric.SPO2, Metric.RESP_RATE, Metric.TEMPERATURE}
+    # Faults are rare in two seconds (see test_faults); the log is there, a JSON line each.
+    faults = [json.loads(line) for line in truth.read_text().splitlines()]
+    assert {fault["device"] for fault in faults} <= {"SIM-001", "SIM-002"}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from heartmon.clinic.models import Patient
 from heartmon.core.actor import Actor
+from heartmon.core.roles import may
 from heartmon.core.time import EARLIEST, measured_time
 from heartmon.devices.models import Device
 from heartmon.telemetry.ingest.assignments import Assignments, assignments_during
@@ -43,16 +44,19 @@ def rows_item_by_item(
         else:
             rejected.append({"index": index, "errors": item})
     devices = _devices_for(checked, sender=sender, actor=actor)
-    patients = _patients_for(checked, devices)
+    patients = _patients_for(checked, sender=sender, actor=actor)
     during = _assignments_for(checked, devices)
     rows: list[Row] = []
     for item in checked:
-        resolved = _resolve(item, sender=sender, devices=devices, patients=patients, during=during)
+        resolved = _resolve(
+            item, sender=sender, actor=actor, devices=devices, patients=patients, during=during
+        )
         if isinstance(resolved, dict):
             rejected.append({"index": item.index, "errors": resolved})
             continue
         device, patient_id = resolved
-        rows.append((device.pk, patient_id, item.metric, item.value, item.recorded_at))
+        device_id = device.pk if device is not None else None  # None: a manual observation
+        rows.append((device_id, patient_id, item.metric, item.value, item.recorded_at))
     rejected.sort(key=lambda rejection: rejection["index"])
     return rows, rejected
 
@@ -104,13 +108,13 @@ def _devices_for(items: list[_Item], *, sender: Device | None, actor: Actor) -> 
     return {str(device.pk): device for device in found}
 
 
-def _patients_for(items: list[_Item], devices: dict[str, Device]) -> dict[str, Patient]:
-    """Patients the items name, among those of the devices' organizations."""
+def _patients_for(items: list[_Item], *, sender: Device | None, actor: Actor) -> dict[str, Patient]:
+    """Patients the items name, among those of the sender's organization or the actor's."""
     ids = {parsed for item in items if (parsed := uuid_or_none(item.patient_key))}
     if not ids:
         return {}
-    organizations = {device.organization_id for device in devices.values()}
-    found = Patient.objects.filter(pk__in=ids, organization_id__in=organizations)
+    found = Patient.objects.visible_to(sender.as_actor() if sender is not None else actor)
+    found = found.filter(pk__in=ids)
     return {str(patient.pk): patient for patient in found}
 
 
@@ -127,11 +131,14 @@ def _resolve(
     item: _Item,
     *,
     sender: Device | None,
+    actor: Actor,
     devices: dict[str, Device],
     patients: dict[str, Patient],
     during: Assignments,
-) -> tuple[Device, uuid.UUID | None] | dict[str, list[str]]:
-    """The item's device and patient, or its errors."""
+) -> tuple[Device | None, uuid.UUID | None] | dict[str, list[str]]:
+    """The item's device (None for a manual observation) and patient, or its errors."""
+    if sender is None and item.device_key is None:
+        return _observation(item, actor=actor, patients=patients)
     device = _device_of(item, sender=sender, devices=devices)
     if isinstance(device, dict):
         return device
@@ -152,8 +159,6 @@ def _device_of(
         if item.device_key is not None and uuid_or_none(item.device_key) != sender.pk:
             return {device_field: ["A device sends only its own readings."]}
         device = sender
-    elif item.device_key is None:
-        return {device_field: ["Name the device that took this reading."]}
     elif (found := _find(devices, item.device_key)) is None:
         return {device_field: ["Unknown device."]}
     else:
@@ -194,6 +199,22 @@ def _patient_of(
     }
 
 
-def _find(found: dict[str, Any], key: str) -> Any:
+def _observation(
+    item: _Item, *, actor: Actor, patients: dict[str, Patient]
+) -> tuple[None, uuid.UUID] | dict[str, list[str]]:
+    """A person's item naming no device: a manual observation of the patient it names, which
+    doctors and nurses enter."""
+    device_field, patient_field, _ = item.shape.ids
+    if item.shape is not OWN or item.patient_key is None:
+        return {device_field: ["Name the device that took this reading, or the patient observed."]}
+    if not may(actor, "readings", "observe"):
+        return {device_field: ["Only doctors and nurses enter observations without a device."]}
+    patient = _find(patients, item.patient_key)
+    if patient is None:
+        return {patient_field: ["Unknown patient."]}
+    return None, patient.pk
+
+
+def _find(found: dict[str, Any], key: str | None) -> Any:
     parsed = uuid_or_none(key)
     return found.get(str(parsed)) if parsed is not None else None

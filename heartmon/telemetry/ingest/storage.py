@@ -19,12 +19,13 @@ from heartmon.telemetry.signals import readings_stored
 COLUMNS = ("device_id", "patient_id", "metric", "value", "recorded_at", "received_at", "source")
 COPY_TYPES = ["uuid", "uuid", "varchar", "float8", "timestamptz", "timestamptz", "varchar"]
 
-# What store_readings takes: device, patient, metric, value, recorded_at.
-Row = tuple[uuid.UUID, uuid.UUID | None, str, float, datetime]
+# What store_readings takes: device (None for a manual observation), patient, metric, value,
+# recorded_at.
+Row = tuple[uuid.UUID | None, uuid.UUID | None, str, float, datetime]
 
 
 class ReadingRow(NamedTuple):
-    device_id: uuid.UUID
+    device_id: uuid.UUID | None
     patient_id: uuid.UUID | None
     metric: str
     value: float

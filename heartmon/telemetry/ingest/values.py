@@ -4,7 +4,7 @@ checking a batch, and the heart-rate serializer, hold values to these bounds."""
 import math
 from typing import Any
 
-from heartmon.telemetry.models import Metric
+from heartmon.telemetry.models import ACVPU, Metric
 
 # A generic value may be any number small enough that every sum, mean and sum of squares the
 # database computes over readings stays finite (a double overflows past 1.8e308, the squares that
@@ -17,12 +17,21 @@ BOUNDS: dict[str, tuple[float, float]] = {
     Metric.SPO2.value: (50, 100),
     Metric.RESP_RATE.value: (1, 100),
     Metric.TEMPERATURE.value: (25, 45),
+    Metric.SYSTOLIC_BP.value: (40, 300),
+    Metric.DIASTOLIC_BP.value: (20, 200),
+    Metric.CONSCIOUSNESS.value: (0, 4),
+    Metric.OXYGEN_FLOW.value: (0, 60),
     Metric.GENERIC.value: (-GENERIC_LIMIT, GENERIC_LIMIT),
 }
 
 
 def check_value(metric: str, raw: Any) -> float:
-    """The value as a float within the metric's bounds; raises ValueError with the message."""
+    """The value as a float within the metric's bounds; raises ValueError with the message.
+    Consciousness may also be given as its ACVPU letter."""
+    if metric == Metric.CONSCIOUSNESS and isinstance(raw, str):
+        if raw.upper() not in ACVPU or len(raw) != 1:
+            raise ValueError(f"Give one of {', '.join(ACVPU)} (or 0-4).")
+        return float(ACVPU.index(raw.upper()))
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise ValueError("A number is required.")
     value = float(raw)

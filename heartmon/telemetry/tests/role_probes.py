@@ -49,6 +49,16 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
         Probe("reading-list", "post", "create", 200, _batch),
         Probe("heart-rate-list", "post", "create", 201, _heart_rate, foreign_field="patient"),
     ],
+    ("readings", "observe"): [
+        Probe(
+            "patient-observations",
+            "post",
+            "object",
+            201,
+            {"recorded_at": "2026-01-01T08:00:00Z", "spo2": 95},
+            url={"patient_pk": "patient"},
+        ),
+    ],
     ("readings", "correct"): [
         Probe("reading-detail", "patch", "object", 200, {"value": 74}),
         Probe("reading-detail", "delete", "object", 204),

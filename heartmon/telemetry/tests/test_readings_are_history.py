@@ -16,10 +16,11 @@ def _store_one(device, patient):
     store_readings([row], source=Source.DEVICE)
 
 
-def test_a_device_with_readings_is_retired_not_deleted(as_alice, device, patient):
+def test_a_device_with_readings_is_kept_and_retired_not_deleted(as_alice, device, patient):
     _store_one(device, patient)
 
-    assert as_alice.delete(f"/api/v1/devices/{device.pk}/").status_code == 204
+    assert as_alice.delete(f"/api/v1/devices/{device.pk}/").status_code == 409
+    assert as_alice.post(f"/api/v1/devices/{device.pk}/retire/").status_code == 200
 
     device.refresh_from_db()
     assert device.status == DeviceStatus.RETIRED

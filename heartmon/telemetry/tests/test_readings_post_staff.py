@@ -11,6 +11,7 @@ from heartmon.telemetry.models import Reading, Source
 from heartmon.telemetry.tests.seed import NOW, T0
 
 URL = "/api/v1/readings/"
+NAME_THE_DEVICE = "Name the device that took this reading, or the patient observed."
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +75,7 @@ def test_items_without_a_device_or_with_another_organizations_are_rejected(
 
     assert response.status_code == 200
     assert response.json()["rejected"] == [
-        {"index": 0, "errors": {"device": ["Name the device that took this reading."]}},
+        {"index": 0, "errors": {"device": [NAME_THE_DEVICE]}},
         {"index": 1, "errors": {"device": ["Unknown device."]}},
         {"index": 2, "errors": {"patient": ["Unknown patient."]}},
         {"index": 3, "errors": {"customer_id": ["This is not the device's organization."]}},

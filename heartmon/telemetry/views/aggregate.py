@@ -8,6 +8,7 @@ from heartmon.audit.mixins import AuditedReadMixin
 from heartmon.audit.models import AuditAction
 from heartmon.core.actor import actor_of
 from heartmon.core.schema import problems
+from heartmon.core.validation import validated_query
 from heartmon.devices.models import Device
 from heartmon.telemetry import serializers as s
 from heartmon.telemetry.queries import aggregate_readings
@@ -27,9 +28,7 @@ class AggregateView(ReadingsAccess, AuditedReadMixin):
         responses={200: s.AGGREGATE_RESPONSE, **problems(400, 401, 403)},
     )
     def get(self, request: Request) -> Response:
-        query = s.AggregateQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
+        params = validated_query(s.AggregateQuerySerializer, request)
         devices = Device.objects.visible_to(actor_of(request)).only("id", "organization_id")
         if "device" in params:
             devices = devices.filter(pk=params["device"])

@@ -25,6 +25,7 @@ from heartmon.audit.mixins import AuditedReadMixin
 from heartmon.audit.models import AuditAction
 from heartmon.core.actor import actor_of
 from heartmon.core.errors import PayloadTooLarge
+from heartmon.core.query import list_parameters, refuse_unknown_parameters
 from heartmon.core.schema import problems
 from heartmon.devices.authentication import sending_device
 from heartmon.telemetry import serializers as s
@@ -128,6 +129,7 @@ class ReadingViewSet(ReadingsAccess, AuditedReadMixin, viewsets.GenericViewSet[R
     def list(self, request: Request) -> Response | StreamingHttpResponse:
         readings = self.filter_queryset(self.get_queryset())
         if request.accepted_renderer.format == "csv":
+            refuse_unknown_parameters(request, list_parameters(self, self.paginator))
             return self._csv(readings.order_by(*ordering_of(request)))
         page = self.paginate_queryset(readings) or []
         self.audit_read(

@@ -1,8 +1,10 @@
 """`heartmon simulate`: demo devices streaming heart rates into a running heartmon."""
 
 import contextlib
+import json
 import signal
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -79,7 +81,18 @@ class Command(BaseCommand):
             help=f"its name; it needs an active admin (default: {DEMO_ORGANIZATION!r}, "
             "made by `heartmon demo_data`)",
         )
-        parser.add_argument("--seed", type=int, default=1, help="same seed, same heart rates")
+        parser.add_argument("--seed", type=int, default=1, help="same seed, same values and faults")
+        parser.add_argument(
+            "--faults",
+            action="store_true",
+            help="monitors with faults: heart rate, SpO2, respiration and temperature, with "
+            "sustained episodes, motion artefacts and probe-off gaps",
+        )
+        parser.add_argument(
+            "--truth",
+            type=Path,
+            help="write each fault's ground truth to this JSON-lines file (implies --faults)",
+        )
         parser.add_argument(
             "--first", type=int, default=1, help="the first device's number (default: 1, SIM-001)"
         )
@@ -93,7 +106,21 @@ class Command(BaseCommand):
         organization, admin = self._organization_and_admin(options["organization"])
         sender = self._sender(options)
         actor = admin.as_actor()
-        fleet = self._fleet(options, organization=organization, actor=actor)
+        with TruthLog(options["truth"], enabled=options["faults"]) as truth:
+            self._simulate(
+                options, organization=organization, actor=actor, sender=sender, truth=truth
+            )
+
+    def _simulate(
+        self,
+        options: dict[str, Any],
+        *,
+        organization: Organization,
+        actor: Actor,
+        sender: Sender,
+        truth: "TruthLog",
+    ) -> None:
+        fleet = self._fleet(options, organization=organization, actor=actor, truth=truth)
         # Started in the background by a shell (`make demo`), SIGINT comes in ignored.
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -116,7 +143,14 @@ class Command(BaseCommand):
         self.stdout.write(f"{serials} also stream live ECG (MIT-BIH record 100, lead MLII).")
         return ecg.EcgStreamer(streaming, sender)
 
-    def _fleet(self, options: dict[str, Any], *, organization: Organization, actor: Actor) -> Fleet:
+    def _fleet(
+        self,
+        options: dict[str, Any],
+        *,
+        organization: Organization,
+        actor: Actor,
+        truth: "TruthLog",
+    ) -> Fleet:
         try:
             fleet = prepare_fleet(
                 count=options["devices"],
@@ -124,6 +158,7 @@ class Command(BaseCommand):
                 organization=organization,
                 actor=actor,
                 seed=options["seed"],
+                record_fault=truth.write if truth.enabled else None,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
@@ -195,3 +230,26 @@ class Command(BaseCommand):
             return MqttSender(options["mqtt_url"], root=options["topic_root"])
         except (OSError, ValueError) as exc:
             raise CommandError(f"Cannot send to {options['via']}: {exc}") from exc
+
+
+class TruthLog:
+    """Faults' ground truth, a JSON line each, flushed as they come (so a run stopped with Ctrl-C
+    keeps what it logged). Faults are on with a file or with --faults alone."""
+
+    def __init__(self, path: Path | None, *, enabled: bool) -> None:
+        self.path, self.enabled = path, enabled or path is not None
+        self.file: Any = None
+
+    def __enter__(self) -> "TruthLog":
+        if self.path is not None:
+            self.file = self.path.open("a", encoding="utf-8")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.file is not None:
+            self.file.close()
+
+    def write(self, fault: dict[str, Any]) -> None:
+        if self.file is not None:
+            self.file.write(json.dumps(fault) + "\n")
+            self.file.flush()

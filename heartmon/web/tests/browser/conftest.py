@@ -1,0 +1,155 @@
+"""Browser tests: Playwright drives Debian's Chromium (Playwright's own browser download does not
+work everywhere) against a live server that runs one request at a time. Without Chromium they
+skip, saying so. A failing test leaves a screenshot of the page in $VAR_DIR/browser-failures/."""
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core import mail
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
+from django.test.testcases import LiveServerThread
+
+from heartmon.accounts.testing import PASSWORD
+from heartmon.outbox.delivery import deliver_due
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)",
+        allow_module_level=True,
+    )
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+# Generous: a loaded CI machine can take seconds to serve a page; a passing check waits no longer
+# than it needs.
+TIMEOUT_MS = 20_000
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Per module: Playwright's synchronous API keeps an event loop running in this thread while
+    it is started, so Django's database calls from the test need DJANGO_ALLOW_ASYNC_UNSAFE for
+    that long, and no longer (the other tests keep the guard)."""
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        yield chromium
+        chromium.close()
+
+
+class OneAtATime(StaticFilesHandler):
+    """Connections are served by threads, but one request at a time runs the application: the
+    test database is an in-memory SQLite database shared with the server's threads, and two
+    requests writing to it at once (pages fetch in parallel, and every read is audited) would
+    find its tables locked. (A server with one thread would stall on the idle connections a
+    browser opens ahead of need.)"""
+
+    lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return super().__call__(environ, start_response)
+
+
+@pytest.fixture
+def site(transactional_db, settings) -> Iterator[str]:
+    """A live server's address; cookies without Secure, as over plain http in DEBUG."""
+    shared: dict[str, BaseDatabaseWrapper] = {
+        connection.alias: connection
+        for connection in connections.all()
+        if isinstance(connection, SQLiteWrapper) and connection.is_in_memory_db()
+    }
+    server = LiveServerThread("localhost", static_handler=OneAtATime, connections_override=shared)
+    for connection in shared.values():
+        connection.inc_thread_sharing()
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    if server.error:
+        raise server.error
+    url = f"http://localhost:{server.port}"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
+    settings.AUTH_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.CSRF_TRUSTED_ORIGINS = [url]
+    yield url
+    server.terminate()
+    for connection in shared.values():
+        connection.dec_thread_sharing()
+
+
+@pytest.fixture
+def page(browser, site, request) -> Iterator[Page]:
+    context = browser.new_context(base_url=site, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    yield page
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        folder = Path(settings.VAR_DIR) / "browser-failures"
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=folder / f"{request.node.name}.png", full_page=True)
+    context.close()
+
+
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/signin")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/signin" not in url)
+
+
+def last_email() -> str:
+    """The body of the last e-mail, once the outbox's worker has delivered what is due."""
+    deliver_due()
+    return str(mail.outbox[-1].body)
+
+
+def emailed_link(name: str) -> str:
+    """The path of the `name` link in the last e-mail."""
+    body = last_email()
+    found = re.search(rf"https?://[^/\s]+(/{name}\?\S+)", body)
+    assert found, body
+    return found.group(1)
+
+
+def canvas_ink(page: Page, selector: str, color: tuple[int, int, int] | None = None) -> int:
+    """How many pixels of the canvas are near `color`, or, without one, differ from its top-left
+    corner's colour (its background)."""
+    return page.eval_on_selector(
+        selector,
+        """(canvas, color) => {
+            const { width, height } = canvas;
+            const { data } = canvas.getContext("2d").getImageData(0, 0, width, height);
+            const [r, g, b] = color || [data[0], data[1], data[2]];
+            let near = 0;
+            for (let i = 0; i < data.length; i += 4) {
+                const distance = Math.abs(data[i] - r) + Math.abs(data[i + 1] - g)
+                    + Math.abs(data[i + 2] - b);
+                if (distance <= 60) near++;
+            }
+            return color ? near : width * height - near;
+        }""",
+        color,
+    )
