@@ -4,14 +4,7 @@ from typing import Any
 from rest_framework import serializers
 
 from heartmon.alarms.engine import Limits
-from heartmon.alarms.models import (
-    RULE_METRIC_CHOICES,
-    Alarm,
-    AlarmEvent,
-    AlarmRule,
-    AlarmSettings,
-    Priority,
-)
+from heartmon.alarms.models import RULE_METRIC_CHOICES, Alarm, AlarmEvent, AlarmRule, Priority
 from heartmon.clinic.models import Patient, Place
 from heartmon.core.fields import VisibleIdField, VisibleIdsModelSerializer
 from heartmon.core.time import TimeField, validated_window
@@ -212,38 +205,3 @@ def limits_of(rule: dict[str, Any]) -> Limits:
         extreme_high=rule["extreme_high"],
         extreme_delay=rule["extreme_delay_seconds"],
     )
-
-
-class AlarmSettingsSerializer(serializers.Serializer[AlarmSettings]):
-    """Every field optional in a PATCH; at least one, and no other."""
-
-    high_escalation_seconds = serializers.IntegerField(
-        min_value=10,
-        max_value=3600,
-        required=False,
-        help_text="A high alarm unacknowledged "
-        "this long: the care team is reminded, the attending doctor and the admins told.",
-    )
-    medium_escalation_seconds = serializers.IntegerField(
-        min_value=10, max_value=3600, required=False, help_text="The same for a medium alarm."
-    )
-    no_data_seconds = serializers.IntegerField(
-        min_value=5,
-        max_value=3600,
-        required=False,
-        help_text="An admitted patient's device silent this long: a technical alarm.",
-    )
-    news2_max_age_minutes = serializers.IntegerField(
-        min_value=5,
-        max_value=10080,
-        required=False,
-        help_text="A NEWS2 part older than this is missing (the score incomplete).",
-    )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = sorted(set(self.initial_data) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError({unknown[0]: "There is no such setting."})
-        if not attrs:
-            raise serializers.ValidationError("Send at least one setting to change.")
-        return attrs
