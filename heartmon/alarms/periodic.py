@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from heartmon.alarms import engine
 from heartmon.alarms.evaluation import LIVE_AGE
@@ -33,6 +33,7 @@ from heartmon.alarms.services.scores import evaluate_news2
 from heartmon.alarms.states import States, load_states, save_states
 from heartmon.clinic.models import Admission
 from heartmon.devices.models import DeviceAssignment
+from heartmon.metrics.registry import record_open_alarms
 from heartmon.telemetry.models import Reading
 
 DEFAULTS = AlarmSettings()  # for an organization without settings of its own
@@ -51,7 +52,14 @@ def run_timed_checks(*, now: datetime, news2: bool = True) -> CheckReport:
     report.reminders += check_reminders(now=now)
     if news2:
         evaluate_news2(admitted_patients(), now=now)
+    count_open_alarms()
     return report
+
+
+def count_open_alarms() -> None:
+    """The open-alarms gauge, from the database (every priority, zero included)."""
+    counts = dict(Alarm.objects.open().values_list("priority").annotate(n=Count("pk")).order_by())
+    record_open_alarms({priority: counts.get(priority, 0) for priority in Priority.values})
 
 
 def admitted_patients() -> list[uuid.UUID]:

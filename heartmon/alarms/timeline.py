@@ -9,6 +9,7 @@ from django.db import transaction
 
 from heartmon.alarms.models import Alarm, AlarmEvent
 from heartmon.alarms.signals import alarm_changed
+from heartmon.alarms.webhook_events import publish
 from heartmon.audit.services import record_event
 from heartmon.core.actor import Actor
 
@@ -23,7 +24,7 @@ def record(
     note: str = "",
     details: dict[str, Any] | None = None,
 ) -> AlarmEvent:
-    """A timeline entry, its audit event, and the signal once committed."""
+    """A timeline entry, its audit event, its webhook event, and the signal once committed."""
     actor = actor or Actor.of_system("alarms", organization_id=alarm.organization_id)
     event = AlarmEvent.objects.create(
         alarm=alarm,
@@ -43,6 +44,7 @@ def record(
         patient_id=alarm.patient_id,
         details={"condition": alarm.condition, "priority": alarm.priority, "kind": alarm.kind},
     )
+    publish(alarm, event)
     transaction.on_commit(
         partial(alarm_changed.send_robust, sender=Alarm, alarm_id=alarm.pk, step=step)
     )

@@ -8,6 +8,7 @@ from heartmon.alarms.views.rules import (
     EffectiveRulesView,
     PatientAlarmRuleViewSet,
 )
+from heartmon.alarms.views.settings import AlarmSettingsView
 
 router = SimpleRouter()
 router.register("alarm-rules", AlarmRuleViewSet, basename="alarm-rule")
@@ -17,6 +18,7 @@ patient_rules = PatientAlarmRuleViewSet.as_view({"get": "list", "post": "create"
 patient_rule = PatientAlarmRuleViewSet.as_view({"patch": "partial_update", "delete": "destroy"})
 
 urlpatterns = [
+    path("alarm-settings/", AlarmSettingsView.as_view(), name="alarm-settings"),
     path("patients/<uuid:patient_pk>/news2/", News2View.as_view(), name="patient-news2"),
     path(
         "patients/<uuid:patient_pk>/news2/scale/",

@@ -71,6 +71,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[Role]]] = {
     # (with a reason) and NEWS2 SpO2 scale.
     "alarms": {"read": ADMINS | CLINICIANS, "acknowledge": CLINICIANS},
     "alarm_rules": {"read": ADMINS | CLINICIANS, "write": ADMINS, "patient_override": DOCTORS},
+    # The organization's alarm timings (escalation delays, the no-data delay, NEWS2's maximum age).
+    "alarm_settings": {"read": ADMINS | CLINICIANS, "write": ADMINS},
 }
 
 

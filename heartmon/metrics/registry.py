@@ -8,7 +8,7 @@ a value read from the database), since every process keeps its own samples.
 """
 
 from django.db import transaction
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 READINGS_STORED = Counter(
     "heartmon_readings_stored", "Readings stored, by source (device, manual, ecg).", ["source"]
@@ -62,3 +62,46 @@ def record_stored(*, source: str, stored: int, duplicates: int) -> None:
         READINGS_DUPLICATE.labels(source).inc(duplicates)
 
     transaction.on_commit(count)
+
+
+ALARMS_RAISED = Counter(
+    "heartmon_alarms_raised",
+    "Alarms raised, by kind (patient, technical), condition (the rule's metric, news2, no_data) "
+    "and priority.",
+    ["kind", "condition", "priority"],
+)
+ALARMS_OPEN = Gauge(
+    "heartmon_alarms_open",
+    "Alarms open now, by priority (read from the database by the timed checks).",
+    ["priority"],
+    multiprocess_mode="mostrecent",
+)
+ALARM_NOTIFICATIONS = Counter(
+    "heartmon_alarm_notifications",
+    "E-mails enqueued for alarms, by reason (raised, escalated, unacknowledged).",
+    ["reason"],
+)
+OUTBOX_DELIVERIES = Counter(
+    "heartmon_outbox_deliveries",
+    "Outbox delivery attempts, by kind (email, webhook) and outcome (sent, failed).",
+    ["kind", "outcome"],
+)
+
+
+def record_alarm_raised(*, kind: str, condition: str, priority: str) -> None:
+    """Counted once the alarm's transaction commits."""
+    transaction.on_commit(lambda: ALARMS_RAISED.labels(kind, condition, priority).inc())
+
+
+def record_alarm_notified(*, reason: str, emails: int) -> None:
+    transaction.on_commit(lambda: ALARM_NOTIFICATIONS.labels(reason).inc(emails))
+
+
+def record_open_alarms(counts: dict[str, int]) -> None:
+    """`counts`: open alarms per priority (every priority, zero included)."""
+    for priority, count in counts.items():
+        ALARMS_OPEN.labels(priority).set(count)
+
+
+def record_delivery(*, kind: str, ok: bool) -> None:
+    OUTBOX_DELIVERIES.labels(kind, "sent" if ok else "failed").inc()

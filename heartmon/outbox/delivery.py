@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from heartmon.metrics.registry import record_delivery
 from heartmon.outbox import senders
 from heartmon.outbox.models import Attempt, Kind, Message, Status
 
@@ -67,6 +68,7 @@ def _attempt(message: Message) -> None:
     if error:
         logger.warning("Outbox %s %s failed (%s)", message.kind, message.pk, error.split(":")[0])
     _record(message, at, http_status=http_status, error=error[:ERROR_LIMIT], ms=duration_ms)
+    record_delivery(kind=message.kind, ok=not error)
 
 
 @transaction.atomic

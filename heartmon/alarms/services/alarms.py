@@ -16,6 +16,7 @@ from heartmon.alarms.models import Alarm, AlarmRule, Kind, Step, as_datetime
 from heartmon.alarms.timeline import record
 from heartmon.core.actor import Actor
 from heartmon.core.errors import Conflict
+from heartmon.metrics.registry import record_alarm_raised
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def raise_alarm(subject: Subject, change: Change) -> Alarm:
             patient_id=subject.patient_id, condition=subject.condition, closed_at=None
         )
     record(alarm, Step.RAISED, at=at, value=change.value, details=subject.details)
+    record_alarm_raised(kind=alarm.kind, condition=alarm.condition, priority=alarm.priority)
     notifications.notify(alarm, reason=notifications.RAISED, at=at)
     return alarm
 

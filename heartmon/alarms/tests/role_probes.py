@@ -48,6 +48,10 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
         Probe("alarm-rule-detail", "patch", "object", 200, {"high": 125}),
         Probe("alarm-rule-detail", "delete", "object", 204, url={"pk": "place_rule"}),
     ],
+    ("alarm_settings", "read"): [Probe("alarm-settings", "get", "self", 200)],
+    ("alarm_settings", "write"): [
+        Probe("alarm-settings", "patch", "self", 200, {"high_escalation_seconds": 45}),
+    ],
     ("alarm_rules", "patient_override"): [
         Probe(
             "patient-news2-scale",

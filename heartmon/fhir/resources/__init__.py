@@ -1,10 +1,11 @@
-"""The resource types served under /fhir/R4/, in the CapabilityStatement's order. A new type (the
-alarms, as Flag) is one more module here and one more entry in TYPES."""
+"""The resource types served under /fhir/R4/, in the CapabilityStatement's order. A new type is
+one more module here and one more entry in TYPES (as the alarms' Flag was)."""
 
 from heartmon.fhir.resources.base import FhirType
 from heartmon.fhir.resources.device import DEVICE
 from heartmon.fhir.resources.ecg import EcgSegments
 from heartmon.fhir.resources.encounter import ENCOUNTER
+from heartmon.fhir.resources.flag import FLAG
 from heartmon.fhir.resources.location import LOCATION
 from heartmon.fhir.resources.patient import PATIENT
 from heartmon.fhir.resources.vitals import PROFILE_BASE, PROFILES, Readings
@@ -22,5 +23,6 @@ OBSERVATION = FhirType(
 )
 
 TYPES: dict[str, FhirType] = {
-    fhir_type.name: fhir_type for fhir_type in (PATIENT, LOCATION, ENCOUNTER, DEVICE, OBSERVATION)
+    fhir_type.name: fhir_type
+    for fhir_type in (PATIENT, LOCATION, ENCOUNTER, DEVICE, OBSERVATION, FLAG)
 }
