@@ -1,12 +1,14 @@
 // The central station: pick a ward (remembered on this computer), one tile per bed with the
-// patient, their vitals and the age of each value, and a lead II sweep. Tiles are filled by a
+// patient, their vitals and the age of each value, their most urgent alarm (station_alarms.js)
+// and a lead II sweep. Tiles are filled by a
 // data source (station_source.js) and every canvas is drawn by the page's one render loop.
 
 import { listAll } from "./api.js";
 import { METRICS, formatValue, isStale } from "./metrics.js";
+import { StationAlarms } from "./station_alarms.js";
 import { RestSource } from "./station_source.js";
 import { Sweep } from "./sweep.js";
-import { ageText, el, fullName } from "./ui.js";
+import { ageText, can, el, fullName } from "./ui.js";
 
 const WARD_KEY = "heartmon.station.ward";
 const wardSelect = document.getElementById("ward");
@@ -73,8 +75,15 @@ class Tile {
   }
 }
 
+const alarms = new StationAlarms({
+  pauseButton: document.getElementById("audio-pause"),
+  audioState: document.getElementById("audio-state"),
+  onAcknowledged: () => source.refreshAlarms(),
+});
+
 const source = new RestSource({
   onReading: (reading) => tilesByPatient.get(reading.patient)?.update(reading),
+  onAlarms: (open) => alarms.show(open, tilesByPatient),
   onError: (error) => {
     status.textContent = `Could not refresh: ${error.message}`;
   },
@@ -95,7 +104,8 @@ async function showWard(wardId) {
   tilesBox.replaceChildren(...tiles.map((tile) => tile.node));
   status.textContent = `${beds.length} beds, ${tilesByPatient.size} patients`;
   if (!beds.length) tilesBox.append(el("p", { class: "muted" }, "This ward has no beds yet."));
-  source.watch([...tilesByPatient.keys()]);
+  await alarms.loadRules([...tilesByPatient.keys()]);
+  source.watch([...tilesByPatient.keys()], can("alarms_read") ? wardId : null);
 }
 
 async function main() {

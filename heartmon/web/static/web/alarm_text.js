@@ -1,0 +1,51 @@
+// How an alarm reads for a person: its priority as a mark and a word (never by colour alone, as
+// IEC 60601-1-8 marks them: !!! high, !! medium, ! low) and a message naming the value and the
+// limit it crossed, e.g. "HR 134 > 120".
+
+import { METRICS, formatValue } from "./metrics.js";
+
+export const PRIORITIES = ["high", "medium", "low"];
+const MARKS = { high: "!!!", medium: "!!", low: "!" };
+const TECHNICAL = { no_data: "No data from the monitor", news2: "NEWS2" };
+
+export function priorityRank(priority) {
+  const rank = PRIORITIES.indexOf(priority);
+  return rank < 0 ? PRIORITIES.length : rank;
+}
+
+export function priorityLabel(priority) {
+  return `${MARKS[priority] || ""} ${priority}`.trim();
+}
+
+// The most urgent of a patient's open alarms: highest priority, then newest.
+export function mostUrgent(alarms) {
+  return [...alarms].sort(
+    (a, b) =>
+      priorityRank(a.priority) - priorityRank(b.priority) ||
+      Date.parse(b.raised_at) - Date.parse(a.raised_at),
+  )[0];
+}
+
+// The limit the value went beyond, as "> 120" or "≤ 40", from the patient's effective rule.
+function crossed(value, rule, metric) {
+  if (!rule) return "";
+  const limit = (number) => formatValue(metric, number);
+  if (rule.extreme_high !== null && value >= rule.extreme_high) return `≥ ${limit(rule.extreme_high)}`;
+  if (rule.extreme_low !== null && value <= rule.extreme_low) return `≤ ${limit(rule.extreme_low)}`;
+  if (rule.high !== null && value > rule.high) return `> ${limit(rule.high)}`;
+  if (rule.low !== null && value < rule.low) return `< ${limit(rule.low)}`;
+  return "";
+}
+
+export function alarmMessage(alarm, rule) {
+  const metric = METRICS.find((m) => m.key === alarm.condition);
+  if (!metric) {
+    const name = TECHNICAL[alarm.condition] || alarm.condition;
+    return alarm.value === null ? name : `${name} ${alarm.value}`;
+  }
+  if (alarm.value === null) return `${metric.short} alarm`;
+  const value = Number(alarm.value);
+  return [metric.short, formatValue(metric, value), crossed(value, rule, metric)]
+    .filter(Boolean)
+    .join(" ");
+}
