@@ -1,20 +1,15 @@
-// How an alarm reads for a person: its priority as a mark and a word (never by colour alone, as
-// IEC 60601-1-8 marks them: !!! high, !! medium, ! low) and a message naming the value and the
-// limit it crossed, e.g. "HR 134 > 120".
+// How an alarm reads for a person: a message naming the value and the limit it crossed, e.g.
+// "HR 134 > 120", and the order of urgency. (Its priority shows as a badge: app.css's .priority,
+// a word and one to three marks, never colour alone.)
 
 import { METRICS, formatValue } from "./metrics.js";
 
 export const PRIORITIES = ["high", "medium", "low"];
-const MARKS = { high: "!!!", medium: "!!", low: "!" };
 const TECHNICAL = { no_data: "No data from the monitor", news2: "NEWS2" };
 
 export function priorityRank(priority) {
   const rank = PRIORITIES.indexOf(priority);
   return rank < 0 ? PRIORITIES.length : rank;
-}
-
-export function priorityLabel(priority) {
-  return `${MARKS[priority] || ""} ${priority}`.trim();
 }
 
 // The most urgent of a patient's open alarms: highest priority, then newest.

@@ -1,11 +1,11 @@
 // The central station's alarms: each tile shows its patient's most urgent open alarm (priority by
-// colour, mark and word, and a message such as "HR 134 > 120") with an Acknowledge button for
+// colour, marks and word, and a message such as "HR 134 > 120") with an Acknowledge button for
 // those allowed; the most urgent unacknowledged priority of the ward sounds (alarm_tones.js),
 // and a nurse may pause the sound for 2 minutes, shown with its countdown.
 
 import { api } from "./api.js";
 import { AlarmTones } from "./alarm_tones.js";
-import { alarmMessage, mostUrgent, priorityLabel } from "./alarm_text.js";
+import { alarmMessage, mostUrgent } from "./alarm_text.js";
 import { can } from "./ui.js";
 
 // Unchanged text is left alone, so the tile's alert is announced once, not at every poll.
@@ -57,7 +57,9 @@ export class StationAlarms {
     if (!alarm) return;
     const rule = this.rules.get(alarm.patient)?.get(alarm.condition);
     box.dataset.alarm = alarm.id;
-    setText(box.querySelector(".priority"), priorityLabel(alarm.priority));
+    const badge = box.querySelector(".priority");
+    badge.className = `priority ${alarm.priority}`;
+    setText(badge, alarm.priority);
     setText(box.querySelector(".message"), alarmMessage(alarm, rule));
     const button = box.querySelector(".ack");
     button.hidden = Boolean(alarm.acknowledged_at) || !can("alarms_acknowledge");

@@ -33,7 +33,7 @@ def test_a_nurse_sees_the_alarm_on_the_tile_and_acknowledges_it(page, bob, alarm
 
     ada = page.locator(".tile", has_text="Ada Okafor")
     expect(ada).to_have_class(re.compile(r"\balarm-medium\b"))
-    expect(ada.locator(".alarm .priority")).to_have_text("!! medium")
+    expect(ada.locator(".alarm .priority.medium")).to_have_text("medium")
     expect(ada.locator(".alarm .message")).to_have_text("HR 134 > 120")
     expect(page.locator(".tile", has_text="Bed 2").locator(".alarm")).to_be_hidden()
 
