@@ -6,6 +6,7 @@ import uuid
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from heartmon.accounts.models import User
 from heartmon.alarms.selectors import alarms_for
 from heartmon.core.actor import Actor
 from heartmon.web.pages import page, render_page
@@ -20,8 +21,6 @@ def alarms(request: HttpRequest, actor: Actor) -> HttpResponse:
 def alarm(request: HttpRequest, actor: Actor, pk: uuid.UUID) -> HttpResponse:
     found = get_object_or_404(alarms_for(actor), pk=pk)
     # The timeline names people by id; their names come from here, as only admins list users.
-    people = {
-        str(event.by_id): event.by.get_full_name() or event.by.email
-        for event in found.timeline.select_related("by").exclude(by=None)
-    }
+    named = User.objects.filter(pk__in=found.timeline.values("by"))
+    people = {str(user.pk): user.get_full_name() or user.email for user in named}
     return render_page(request, actor, "alarm.html", alarm_id=pk, people=people)
