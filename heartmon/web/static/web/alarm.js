@@ -30,9 +30,8 @@ async function main() {
     ["Cleared", when(alarm.cleared_at)],
     ["Closed", when(alarm.closed_at)],
   ];
-  document
-    .getElementById("summary")
-    .replaceChildren(...terms.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]));
+  const pairs = terms.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]);
+  document.getElementById("summary").replaceChildren(...pairs);
   const form = document.getElementById("acknowledge");
   if (form) form.hidden = Boolean(alarm.acknowledged_at) || alarm.state === "closed";
   document

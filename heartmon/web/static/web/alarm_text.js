@@ -25,10 +25,11 @@ export function mostUrgent(alarms) {
 function crossed(value, rule, metric) {
   if (!rule) return "";
   const limit = (number) => formatValue(metric, number);
-  if (rule.extreme_high !== null && value >= rule.extreme_high) return `≥ ${limit(rule.extreme_high)}`;
-  if (rule.extreme_low !== null && value <= rule.extreme_low) return `≤ ${limit(rule.extreme_low)}`;
-  if (rule.high !== null && value > rule.high) return `> ${limit(rule.high)}`;
-  if (rule.low !== null && value < rule.low) return `< ${limit(rule.low)}`;
+  const { low, high, extreme_low: extremeLow, extreme_high: extremeHigh } = rule;
+  if (extremeHigh !== null && value >= extremeHigh) return `≥ ${limit(extremeHigh)}`;
+  if (extremeLow !== null && value <= extremeLow) return `≤ ${limit(extremeLow)}`;
+  if (high !== null && value > high) return `> ${limit(high)}`;
+  if (low !== null && value < low) return `< ${limit(low)}`;
   return "";
 }
 
