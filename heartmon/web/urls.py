@@ -23,6 +23,7 @@ urlpatterns = [
     path("devices/<uuid:pk>", operations.device, name="device"),
     path("users", administration.users, name="users"),
     path("places", administration.places, name="places"),
+    path("alarm-rules", administration.alarm_rules, name="alarm-rules"),
     path("webhooks", administration.webhooks, name="webhooks"),
     path("audit", administration.audit, name="audit"),
 ]

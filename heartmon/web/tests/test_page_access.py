@@ -17,6 +17,7 @@ ROLE_PAGES = {
     "/devices": {"alice", "bob", "dana", "sam", "tess"},
     "/users": {"alice"},
     "/places": {"alice"},
+    "/alarm-rules": {"alice"},
     "/audit": {"alice"},
     "/webhooks": {"alice"},
     "/account": {"alice", "bob", "dana", "sam", "tess"},
