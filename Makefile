@@ -10,6 +10,8 @@ PYTEST_ARGS ?=
 # `make demo` runs simulated monitors beside the server; SIM_DEVICES=0 leaves them out.
 SIM_DEVICES ?= 10
 SIM_RATE ?= 1
+# ... and SIM_ECG of them stream live ECG too.
+SIM_ECG ?= 2
 
 VAR_DIR ?= var
 
@@ -48,12 +50,12 @@ demo: $(INSTALLED)
 	$(BIN)/heartmon collectstatic --no-input --verbosity 0
 	$(BIN)/heartmon demo_data
 	@echo "Serving http://$(HOST):$(PORT)/ (API docs at /api/docs/); e-mails go to $(VAR_DIR)/mail/; Ctrl-C stops."
-	@echo "$(SIM_DEVICES) simulated monitors (SIM-001...) send vital signs at $(SIM_RATE) Hz, with faults."
+	@echo "$(SIM_DEVICES) simulated monitors (SIM-001...) send vital signs at $(SIM_RATE) Hz, with faults; $(SIM_ECG) stream live ECG."
 	@echo "The alarms' timed checks (no data, delays, reminders, NEWS2) run every 5 s beside them."
 	$(BIN)/heartmon run_periodic & periodic=$$!; \
 	trap 'kill $$periodic 2>/dev/null' EXIT INT TERM; \
 	if [ "$(SIM_DEVICES)" -gt 0 ]; then \
-	    $(BIN)/heartmon simulate --devices $(SIM_DEVICES) --rate $(SIM_RATE) --faults \
+	    $(BIN)/heartmon simulate --devices $(SIM_DEVICES) --rate $(SIM_RATE) --faults --ecg $(SIM_ECG) \
 	        --url http://$(HOST):$(PORT) --progress lines & \
 	    sim=$$!; trap 'kill $$sim $$periodic 2>/dev/null' EXIT INT TERM; \
 	fi; \

@@ -33,7 +33,8 @@ class Server:
     environment: dict[str, str]
 
 
-def production() -> Server:
+def production(redis_url: str = "") -> Server:
+    """The REST workers; with `redis_url`, publishing live messages there."""
     port = free_port()
     return Server(
         name=f"production (granian WSGI, {WORKERS} workers, backpressure {BACKPRESSURE})",
@@ -54,6 +55,7 @@ def production() -> Server:
             # WSGI workers keep their connection; under ASGI the README says to keep 0.
             "DATABASE_URL": f"{os.environ['DATABASE_URL']}?conn_max_age=600",
             "LOG_LEVEL": "WARNING",
+            **({"REDIS_URL": redis_url} if redis_url else {}),
         },
     )
 
@@ -82,9 +84,40 @@ def free_port() -> int:
     return port
 
 
+def live(redis_url: str) -> Server:
+    """The production live process: Django under ASGI for /ws/ only, Redis as its channel layer
+    (the REST workers publish there)."""
+    port = free_port()
+    return Server(
+        name="live (uvicorn ASGI, 1 process)",
+        port=port,
+        command=[
+            str(BIN / "uvicorn"),
+            "heartmon.asgi:application",
+            "--host=127.0.0.1",
+            f"--port={port}",
+            "--lifespan=off",
+            "--no-access-log",
+        ],
+        environment={
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "REDIS_URL": redis_url,
+            "LOG_LEVEL": "WARNING",
+        },
+    )
+
+
 @contextlib.contextmanager
 def serving(server: Server) -> Iterator[str]:
     """The server running (its base URL) until the block ends."""
+    with running(server):
+        yield f"http://127.0.0.1:{server.port}"
+
+
+@contextlib.contextmanager
+def running(server: Server) -> Iterator[subprocess.Popen[bytes]]:
+    """The server's process, answering, until the block ends."""
     environment = {**os.environ, **server.environment}
     # Output to a file: a pipe nobody reads would fill up and stall the server.
     with tempfile.TemporaryFile() as log:
@@ -93,7 +126,7 @@ def serving(server: Server) -> Iterator[str]:
         )
         try:
             _wait_until_ready(process, server.port, log)
-            yield f"http://127.0.0.1:{server.port}"
+            yield process
         finally:
             process.terminate()
             try:

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "heartmon.telemetry",
     "heartmon.ecg",
     "heartmon.alarms",
+    "heartmon.live",
     "heartmon.simulator",
     "heartmon.fhir",
     "heartmon.web",
@@ -351,6 +352,40 @@ READINGS_MAX_BATCH = env.int("READINGS_MAX_BATCH", default=10_000)
 READINGS_RETENTION_DAYS = env.int("READINGS_RETENTION_DAYS", default=None)
 # MQTT ingestion (`heartmon mqtt_ingest`), e.g. mqtt://user:pass@broker:1883; empty: not used.
 MQTT_URL = env.str("MQTT_URL", default="")
+
+# Live monitoring (Channels): the channel layer is Redis when REDIS_URL is set (needed as soon as
+# REST and WebSockets are served by different processes), else in memory, for one process.
+LIVE_LAYER_CAPACITY = 1000  # messages waiting per connection before the layer drops
+CHANNEL_LAYERS = {
+    "default": (
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                # The layer blocks 5 s in BRPOP; redis-py 8 times reads out at 5 s by default,
+                # which would end a consumer now and then.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "prefix": "heartmon.live",
+                "capacity": LIVE_LAYER_CAPACITY,
+            },
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": LIVE_LAYER_CAPACITY},
+        }
+    )
+}
+# Browsers may open /ws/v1/live/ with the session cookie only from these origins.
+LIVE_ALLOWED_ORIGINS = env.list("LIVE_ALLOWED_ORIGINS", default=CSRF_TRUSTED_ORIGINS)
+LIVE_TICKET_SECONDS = 30  # a one-time ticket's life
+LIVE_AUTH_WAIT_SECONDS = 10  # to send the ticket after connecting
+LIVE_AUTH_CHECK_SECONDS = env.int("LIVE_AUTH_CHECK_SECONDS", default=60)  # token and account
+LIVE_HEARTBEAT_SECONDS = env.int("LIVE_HEARTBEAT_SECONDS", default=10)  # the server's pings
+LIVE_IDLE_SECONDS = env.int("LIVE_IDLE_SECONDS", default=25)  # silence before closing
+LIVE_RESUME_SECONDS = 60  # what a reconnecting client can catch up on
+LIVE_VITALS_INTERVAL = 0.25  # vitals per patient at most 4 a second
+LIVE_MAX_WAITING_FRAMES = env.int("LIVE_MAX_WAITING_FRAMES", default=16)  # ECG frames, then drop
+LIVE_RECORDING_HOURS = 1  # a live ECG recording is closed and the next begun this often
 
 # ECG uploads larger than this are refused (413).
 ECG_MAX_UPLOAD_MB = env.int("ECG_MAX_UPLOAD_MB", default=200)

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("heartmon.telemetry.urls")),
     path("ecg/", include("heartmon.ecg.urls")),
     path("", include("heartmon.alarms.urls")),
+    path("live/", include("heartmon.live.urls")),
 ]
 
 urlpatterns = [

@@ -154,6 +154,23 @@ class AlarmRule(models.Model):
         )
 
 
+# What a rule's fields hold; what its level (organization, place, patient) and metric are is
+# fixed once made.
+LIMIT_FIELDS = (
+    "low",
+    "high",
+    "extreme_low",
+    "extreme_high",
+    "clear_margin",
+    "delay_seconds",
+    "extreme_delay_seconds",
+    "clear_delay_seconds",
+    "priority",
+    "latching",
+    "reason",
+)
+
+
 class News2Scale(models.Model):
     """A patient marked for SpO2 scale 2 (hypercapnic respiratory failure, target 88-92 %), by a
     doctor, with a reason."""

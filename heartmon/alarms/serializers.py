@@ -4,7 +4,14 @@ from typing import Any
 from rest_framework import serializers
 
 from heartmon.alarms.engine import Limits
-from heartmon.alarms.models import RULE_METRIC_CHOICES, Alarm, AlarmEvent, AlarmRule, Priority
+from heartmon.alarms.models import (
+    LIMIT_FIELDS,
+    RULE_METRIC_CHOICES,
+    Alarm,
+    AlarmEvent,
+    AlarmRule,
+    Priority,
+)
 from heartmon.clinic.models import Patient, Place
 from heartmon.core.fields import VisibleIdField, VisibleIdsModelSerializer
 from heartmon.core.time import TimeField, validated_window
@@ -17,17 +24,7 @@ RULE_FIELDS = [
     "metric",
     "place",
     "patient",
-    "low",
-    "high",
-    "extreme_low",
-    "extreme_high",
-    "clear_margin",
-    "delay_seconds",
-    "extreme_delay_seconds",
-    "clear_delay_seconds",
-    "priority",
-    "latching",
-    "reason",
+    *LIMIT_FIELDS,
     "updated_by",
     "updated_at",
 ]

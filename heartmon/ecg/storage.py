@@ -118,16 +118,20 @@ def write_chunks(*, prefix: str, blocks: Iterable[np.ndarray], chunk_samples: in
         total += len(block)
         while pending_rows >= chunk_samples:
             joined = np.concatenate(pending) if len(pending) > 1 else pending[0]
-            _save_exactly(
-                _chunk_name(prefix, index), ContentFile(encode_chunk(joined[:chunk_samples]))
-            )
+            write_chunk(prefix=prefix, index=index, samples=joined[:chunk_samples])
             index += 1
             rest = joined[chunk_samples:]
             pending, pending_rows = [rest], len(rest)
     if pending_rows:
         joined = np.concatenate(pending) if len(pending) > 1 else pending[0]
-        _save_exactly(_chunk_name(prefix, index), ContentFile(encode_chunk(joined)))
+        write_chunk(prefix=prefix, index=index, samples=joined)
     return total
+
+
+def write_chunk(*, prefix: str, index: int, samples: np.ndarray) -> None:
+    """Store (n, leads) int16 as chunk `index`: all chunks hold `chunk_samples` rows but the
+    last. A live recording closes its chunks one at a time through here."""
+    _save_exactly(_chunk_name(prefix, index), ContentFile(encode_chunk(samples)))
 
 
 def _chunk_length(recording: Recording, index: int) -> int:

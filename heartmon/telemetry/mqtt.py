@@ -24,6 +24,7 @@ unreachable database is delivered again after a pause. Re-delivery never stores 
 import logging
 import ssl
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -45,6 +46,17 @@ TOPIC_ROOT = "heartmon"
 KEEPALIVE_SECONDS = 30
 RECONNECT_DELAYS = (1, 30)  # paho doubles the delay from the first to the second
 DATABASE_PAUSE_SECONDS = 5
+
+
+# A handler takes (serial=, payload=) and returns what to publish on the errors topic, or None.
+Handler = Callable[..., dict[str, Any] | None]
+# Other topics of a device this ingester takes, by their last level, each with its handler and
+# QoS: the apps above register theirs (the live app: "ecg", QoS 0, for a late frame is worthless).
+DEVICE_TOPICS: dict[str, tuple[Handler, int]] = {}
+
+
+def device_topic(serial: str, kind: str, root: str = TOPIC_ROOT) -> str:
+    return f"{root}/devices/{serial}/{kind}"
 
 
 def readings_topic(serial: str, root: str = TOPIC_ROOT) -> str:
@@ -192,7 +204,10 @@ class Ingester:
         if self._stopping.is_set():
             client.disconnect()
             return
-        client.subscribe(readings_topic("+", self.root), qos=1)
+        others = [
+            (device_topic("+", kind, self.root), qos) for kind, (_, qos) in DEVICE_TOPICS.items()
+        ]
+        client.subscribe([(readings_topic("+", self.root), 1), *others])
         logger.info(
             "Connected to MQTT broker %s:%s (%s)",
             self.broker.host,
@@ -224,10 +239,11 @@ class Ingester:
         )
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        serial = message.topic.split("/")[-2]
+        serial, kind = message.topic.split("/")[-2:]
+        handle = DEVICE_TOPICS[kind][0] if kind in DEVICE_TOPICS else handle_message
         close_old_connections()
         try:
-            reply = handle_message(serial=serial, payload=message.payload)
+            reply = handle(serial=serial, payload=message.payload)
         except (DatabaseError, InterfaceError):
             logger.exception(
                 "Database unavailable: the message from %s stays unacknowledged; reconnecting "

@@ -5,27 +5,11 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from heartmon.alarms.models import AlarmRule, News2Scale
+from heartmon.alarms.models import LIMIT_FIELDS, AlarmRule, News2Scale
 from heartmon.audit.services import record_event
 from heartmon.clinic.models import Patient
 from heartmon.core.actor import Actor
 from heartmon.core.errors import Conflict, organization_id_of
-
-# What a rule's fields hold; what its level (organization, place, patient) and metric are is
-# fixed once made.
-LIMIT_FIELDS = (
-    "low",
-    "high",
-    "extreme_low",
-    "extreme_high",
-    "clear_margin",
-    "delay_seconds",
-    "extreme_delay_seconds",
-    "clear_delay_seconds",
-    "priority",
-    "latching",
-    "reason",
-)
 
 
 def version(rule: AlarmRule) -> dict[str, Any]:

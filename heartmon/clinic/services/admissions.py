@@ -4,6 +4,7 @@ The database holds the invariants (one open admission per patient and per bed, o
 assignment per device); a violation inside its savepoint becomes a 409 naming what is taken, so
 two simultaneous admits leave exactly one winner."""
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,12 +16,29 @@ from heartmon.audit.models import AuditAction
 from heartmon.clinic.models import ADMITTING_KINDS, Admission, Patient, Place, Transfer
 from heartmon.clinic.services.assignments import assign_device, end_assignments
 from heartmon.clinic.services.patients import record_patient_event
+from heartmon.clinic.signals import admission_changed
 from heartmon.core.actor import Actor
 from heartmon.core.errors import Conflict, InvalidInput
 from heartmon.core.roles import Role
 from heartmon.devices.models import Device, DeviceAssignment
 
 ATTENDING_ROLES = frozenset({Role.DOCTOR, Role.ADMIN})
+
+logger = logging.getLogger(__name__)
+
+
+def _announce_after_commit(admission: Admission, event: str, **details: Any) -> None:
+    """Tell the apps above (live streams) once the change is durable; their failure is theirs."""
+
+    def announce() -> None:
+        outcomes = admission_changed.send_robust(
+            sender=Admission, admission_id=admission.pk, event=event, **details
+        )
+        for _receiver, outcome in outcomes:
+            if isinstance(outcome, Exception):
+                logger.error("A receiver of admission changes failed: %r", outcome)
+
+    transaction.on_commit(announce)
 
 
 def _place_errors(patient: Patient, place: Place) -> list[str]:
@@ -115,6 +133,7 @@ def admit_patient(
             "device_ids": [str(device.pk) for device in devices],
         },
     )
+    _announce_after_commit(admission, "admitted")
     return admission
 
 
@@ -165,6 +184,7 @@ def transfer_patient(*, admission: Admission, place: Place, reason: str, actor: 
             "to_place_id": str(place.pk),
         },
     )
+    _announce_after_commit(admission, "transferred", from_place_id=from_place.pk)
     return admission
 
 
@@ -183,4 +203,5 @@ def discharge_patient(*, admission: Admission, reason: str, actor: Actor) -> Adm
         actor=actor,
         details={"admission_id": str(admission.pk), "devices_freed": freed},
     )
+    _announce_after_commit(admission, "discharged")
     return admission

@@ -1,5 +1,6 @@
 """`heartmon simulate`: demo devices streaming heart rates into a running heartmon."""
 
+import contextlib
 import json
 import signal
 import sys
@@ -13,6 +14,7 @@ from heartmon.accounts.management.commands.demo_data import DEMO_ORGANIZATION
 from heartmon.accounts.models import Organization, User
 from heartmon.core.actor import Actor
 from heartmon.core.roles import Role
+from heartmon.simulator import ecg
 from heartmon.simulator.fleet import Fleet, SimulatedDevice, prepare_fleet
 from heartmon.simulator.loop import Progress, run
 from heartmon.simulator.runs import LEASE, Lease, end_run
@@ -43,6 +45,15 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--interval", type=float, default=1.0, help="seconds between a device's batches"
+        )
+        parser.add_argument(
+            "--ecg",
+            type=int,
+            nargs="?",
+            const=-1,
+            default=0,
+            metavar="N",
+            help="the first N devices (all, without N) also stream live ECG: record 100, looped",
         )
         parser.add_argument("--via", choices=("http", "mqtt"), default="http")
         parser.add_argument(
@@ -114,10 +125,23 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
-            with Lease(fleet.run_id) as lease:
+            with Lease(fleet.run_id) as lease, self._ecg(fleet.devices, options):
                 self._run(fleet.devices, sender, options, lease=lease)
         finally:
             end_run(run_id=fleet.run_id, actor=actor)
+
+    def _ecg(self, devices: list[SimulatedDevice], options: dict[str, Any]) -> Any:
+        """The live ECG streams of the first --ecg devices, while the run lasts."""
+        streaming = devices if options["ecg"] < 0 else devices[: options["ecg"]]
+        if not streaming:
+            return contextlib.nullcontext()
+        if options["via"] == "http":
+            sender: ecg.EcgSender = ecg.SocketEcgSender(options["url"])
+        else:
+            sender = ecg.MqttEcgSender(options["mqtt_url"], root=options["topic_root"])
+        serials = ", ".join(device.serial for device in streaming)
+        self.stdout.write(f"{serials} also stream live ECG (MIT-BIH record 100, lead MLII).")
+        return ecg.EcgStreamer(streaming, sender)
 
     def _fleet(
         self,
