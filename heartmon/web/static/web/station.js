@@ -1,14 +1,14 @@
 // The central station: pick a ward (remembered on this computer), one tile per bed with the
 // patient, their vitals and the age of each value, their most urgent alarm (station_alarms.js)
-// and a lead II sweep. Tiles are filled by a
-// data source (station_source.js) and every canvas is drawn by the page's one render loop.
+// and a lead II sweep. Tiles are filled by the live stream (live_source.js, which falls back on
+// the REST source of station_source.js) and every canvas is drawn by the page's one render loop.
 
 import { listAll } from "./api.js";
 import { METRICS, formatValue, isStale } from "./metrics.js";
 import { StationAlarms } from "./station_alarms.js";
-import { RestSource } from "./station_source.js";
+import { LiveSource } from "./live_source.js";
 import { Sweep } from "./sweep.js";
-import { ageText, can, el, fullName } from "./ui.js";
+import { ageText, el, fullName } from "./ui.js";
 
 const WARD_KEY = "heartmon.station.ward";
 const wardSelect = document.getElementById("ward");
@@ -81,9 +81,11 @@ const alarms = new StationAlarms({
   onAcknowledged: () => source.refreshAlarms(),
 });
 
-const source = new RestSource({
+const source = new LiveSource({
   onReading: (reading) => tilesByPatient.get(reading.patient)?.update(reading),
   onAlarms: (open) => alarms.show(open, tilesByPatient),
+  onEcg: ({ patient, samples, rate }) => tilesByPatient.get(patient)?.sweep.push(samples, rate),
+  onAdmission: () => showWard(wardSelect.value),
   onError: (error) => {
     status.textContent = `Could not refresh: ${error.message}`;
   },
@@ -105,7 +107,7 @@ async function showWard(wardId) {
   status.textContent = `${beds.length} beds, ${tilesByPatient.size} patients`;
   if (!beds.length) tilesBox.append(el("p", { class: "muted" }, "This ward has no beds yet."));
   await alarms.loadRules([...tilesByPatient.keys()]);
-  source.watch([...tilesByPatient.keys()], can("alarms_read") ? wardId : null);
+  source.watch([...tilesByPatient.keys()], wardId);
 }
 
 async function main() {

@@ -7,6 +7,7 @@
 
 import { api, listAll } from "./api.js";
 import { METRICS } from "./metrics.js";
+import { can } from "./ui.js";
 
 const REFRESH_MS = 15_000;
 const ALARMS_MS = 3_000;
@@ -46,7 +47,7 @@ export class RestSource {
 
   async pollAlarms() {
     const ward = this.ward;
-    if (!ward) return;
+    if (!ward || !can("alarms_read")) return;
     try {
       const alarms = await listAll("/api/v1/alarms/", { state: "open", place: ward });
       if (ward === this.ward) this.onAlarms(alarms);
