@@ -13,8 +13,8 @@ import { can } from "./ui.js";
 const RETRY_MS = [500, 1000, 2000, 5000];
 const ECG_MAGIC = "HMEG";
 
-// A binary ECG frame (the live README's layout): patient, rate, and lead II (else the first
-// lead) in millivolts.
+// A binary ECG frame (the live README's layout): patient, rate, and lead II (or the MIT-BIH
+// recordings' modified lead II, MLII; else the first lead) in millivolts.
 export function parseEcgFrame(buffer) {
   const view = new DataView(buffer);
   const magic = String.fromCharCode(...new Uint8Array(buffer, 0, 4));
@@ -31,7 +31,7 @@ export function parseEcgFrame(buffer) {
   const leadCount = view.getUint8(46);
   const namesLength = view.getUint8(47);
   const names = String.fromCharCode(...new Uint8Array(buffer, 48, namesLength)).split(",");
-  const lead = Math.max(0, names.indexOf("II"));
+  const lead = Math.max(0, names.indexOf("II"), names.indexOf("MLII"));
   const samples = new Float32Array(count);
   for (let i = 0; i < count; i += 1)
     samples[i] = view.getInt16(48 + namesLength + 2 * (i * leadCount + lead), true) / scale;
