@@ -7,6 +7,7 @@ vitals. Not a test: it runs only when asked, with the folder to write to, e.g.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -30,7 +31,7 @@ pytestmark = [
 PEOPLE = [("Ada", "Okafor"), ("Ben", "Ito"), ("Chen", "Wu"), ("Dara", "Njoku"), ("Eli", "Sousa")]
 WARD_BEDS = 6
 # Chen's heart rate above its limit (a medium alarm), Eli's SpO2 at an extreme (a high one).
-ALARMING = {
+ALARMING: dict[int, dict[str, Any]] = {
     2: {"values": [138] * 8},
     4: {"values": [82] * 8, "metric": "spo2"},
 }
