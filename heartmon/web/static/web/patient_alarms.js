@@ -136,10 +136,14 @@ function alarmItem(alarm) {
       ` ${alarmMessage(alarm)} · ${when(alarm.raised_at)} · ${stateText(alarm)}`,
     ),
     el(
-      "table",
-      {},
-      el("thead", {}, el("tr", {}, ...TIMELINE_HEADINGS.map((heading) => el("th", {}, heading)))),
-      timeline,
+      "div",
+      { class: "table-wrap" },
+      el(
+        "table",
+        {},
+        el("thead", {}, el("tr", {}, ...TIMELINE_HEADINGS.map((heading) => el("th", {}, heading)))),
+        timeline,
+      ),
     ),
     el("a", { href: `/alarms/${alarm.id}` }, "Open the alarm"),
   );
