@@ -1,5 +1,6 @@
 """The simulated devices of a run: demo devices SIM-001… of an organization, each with a key of
-the run's own and, when both are free, a demo patient, through the services a person would use."""
+the run's own and, when both are free, a demo patient admitted with it to a bed of the demo ward,
+through the services a person would use."""
 
 import uuid
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from heartmon.devices.services.keys import create_key
 from heartmon.simulator.faults import FaultyMonitor
 from heartmon.simulator.runs import KEY_NAME, SERIAL_PREFIX, neighbours_of, start_run
 from heartmon.simulator.vitals import Vital, vitals_for
+from heartmon.simulator.ward import DEMO_PATIENT_PREFIX, admit_to_demo_bed
 
 
 @dataclass
@@ -92,6 +94,7 @@ def prepare_fleet(
         row, key = create_key(device=device, name=KEY_NAME, actor=actor)
         run.keys.add(row)
         _assign_demo_patient(device, index, organization, actor)
+        admit_to_demo_bed(device=device, index=index, actor=actor)
         monitor = None
         if record_fault is not None:
             monitor = FaultyMonitor.for_patient(
@@ -119,7 +122,7 @@ def _assign_demo_patient(
 ) -> None:
     if DeviceAssignment.objects.open().filter(device=device).exists():
         return
-    number = f"{SERIAL_PREFIX}P{index:03}"
+    number = f"{DEMO_PATIENT_PREFIX}{index:03}"
     patient = Patient.objects.filter(organization=organization, patient_number=number).first()
     if patient is None:
         patient = register_patient(

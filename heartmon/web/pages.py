@@ -18,11 +18,13 @@ from heartmon.web.session import cookie_user
 # (label, url name, the resource and action the role table must allow to open it)
 NAVIGATION: list[tuple[str, str, tuple[str, str]]] = [
     ("Central station", "web:home", ("readings", "read")),
+    ("Alarms", "web:alarms", ("alarms", "read")),
     ("Patients", "web:patients", ("patients", "read")),
     ("Admissions", "web:admissions", ("admissions", "admit")),
     ("Devices", "web:devices", ("devices", "read")),
     ("Users", "web:users", ("users", "read")),
     ("Places", "web:places", ("places", "write")),
+    ("Alarm limits", "web:alarm-rules", ("alarm_rules", "write")),
     ("Webhooks", "web:webhooks", ("webhooks", "read")),
     ("Audit log", "web:audit", ("audit_events", "read")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from heartmon.web.views import account, administration, clinical, operations
+from heartmon.web.views import account, administration, alarms, clinical, operations
 
 app_name = "web"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("reset-password", account.reset_password, name="reset-password"),
     path("account", account.account, name="account"),
     path("account/two-factor/qr.svg", account.totp_qr, name="totp-qr"),
+    path("alarms", alarms.alarms, name="alarms"),
+    path("alarms/<uuid:pk>", alarms.alarm, name="alarm"),
     path("patients", clinical.patients, name="patients"),
     path("patients/<uuid:pk>", clinical.patient, name="patient"),
     path("ecg/<uuid:pk>", clinical.ecg_viewer, name="ecg"),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("devices/<uuid:pk>", operations.device, name="device"),
     path("users", administration.users, name="users"),
     path("places", administration.places, name="places"),
+    path("alarm-rules", administration.alarm_rules, name="alarm-rules"),
     path("webhooks", administration.webhooks, name="webhooks"),
     path("audit", administration.audit, name="audit"),
 ]

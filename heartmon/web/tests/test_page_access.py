@@ -11,11 +11,13 @@ pytestmark = pytest.mark.django_db
 
 ROLE_PAGES = {
     # path: the roles (cast names) that may open it
+    "/alarms": {"alice", "bob", "dana"},
     "/patients": {"alice", "bob", "dana", "sam", "tess"},
     "/admissions": {"alice", "sam"},
     "/devices": {"alice", "bob", "dana", "sam", "tess"},
     "/users": {"alice"},
     "/places": {"alice"},
+    "/alarm-rules": {"alice"},
     "/audit": {"alice"},
     "/webhooks": {"alice"},
     "/account": {"alice", "bob", "dana", "sam", "tess"},

@@ -1,4 +1,4 @@
-"""Admins' pages: users and invitations, places, webhooks, the audit log."""
+"""Admins' pages: users and invitations, places, alarm limits, webhooks, the audit log."""
 
 from django.http import HttpRequest, HttpResponse
 
@@ -16,6 +16,11 @@ def users(request: HttpRequest, actor: Actor) -> HttpResponse:
 @page(("places", "write"))
 def places(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render_page(request, actor, "places.html")
+
+
+@page(("alarm_rules", "write"))
+def alarm_rules(request: HttpRequest, actor: Actor) -> HttpResponse:
+    return render_page(request, actor, "alarm_rules.html")
 
 
 @page(("audit_events", "read"))

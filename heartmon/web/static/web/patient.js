@@ -1,8 +1,10 @@
 // The patient page: identity, admission and ECG recordings for every clinical role; vitals,
-// trends and readings for the roles that read them (patient_vitals.js).
+// trends and readings for the roles that read them (patient_vitals.js); NEWS2, alarm limits and
+// alarm history for those that read alarms (patient_alarms.js).
 
 import { api } from "./api.js";
 import { can, el, fullName, when } from "./ui.js";
+import { showAlarms } from "./patient_alarms.js";
 import { showVitals } from "./patient_vitals.js";
 
 const root = document.getElementById("patient");
@@ -94,6 +96,7 @@ async function main() {
   showIdentity(patient);
   showAdmission(admissions.results);
   await showRecordings();
+  if (can("alarms_read")) await showAlarms(patientId);
   if (can("readings_read")) await showVitals(patientId);
 }
 

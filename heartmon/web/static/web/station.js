@@ -1,10 +1,12 @@
 // The central station: pick a ward (remembered on this computer), one tile per bed with the
-// patient, their vitals and the age of each value, and a lead II sweep. Tiles are filled by a
-// data source (station_source.js) and every canvas is drawn by the page's one render loop.
+// patient, their vitals and the age of each value, their most urgent alarm (station_alarms.js)
+// and a lead II sweep. Tiles are filled by the live stream (live_source.js, which falls back on
+// the REST source of station_source.js) and every canvas is drawn by the page's one render loop.
 
 import { listAll } from "./api.js";
 import { METRICS, formatValue, isStale } from "./metrics.js";
-import { RestSource } from "./station_source.js";
+import { StationAlarms } from "./station_alarms.js";
+import { LiveSource } from "./live_source.js";
 import { Sweep } from "./sweep.js";
 import { ageText, el, fullName } from "./ui.js";
 
@@ -73,8 +75,17 @@ class Tile {
   }
 }
 
-const source = new RestSource({
+const alarms = new StationAlarms({
+  pauseButton: document.getElementById("audio-pause"),
+  audioState: document.getElementById("audio-state"),
+  onAcknowledged: () => source.refreshAlarms(),
+});
+
+const source = new LiveSource({
   onReading: (reading) => tilesByPatient.get(reading.patient)?.update(reading),
+  onAlarms: (open) => alarms.show(open, tilesByPatient),
+  onEcg: ({ patient, samples, rate }) => tilesByPatient.get(patient)?.sweep.push(samples, rate),
+  onAdmission: () => showWard(wardSelect.value),
   onError: (error) => {
     status.textContent = `Could not refresh: ${error.message}`;
   },
@@ -95,7 +106,8 @@ async function showWard(wardId) {
   tilesBox.replaceChildren(...tiles.map((tile) => tile.node));
   status.textContent = `${beds.length} beds, ${tilesByPatient.size} patients`;
   if (!beds.length) tilesBox.append(el("p", { class: "muted" }, "This ward has no beds yet."));
-  source.watch([...tilesByPatient.keys()]);
+  await alarms.loadRules([...tilesByPatient.keys()]);
+  source.watch([...tilesByPatient.keys()], wardId);
 }
 
 async function main() {

@@ -1,32 +1,59 @@
 // Where the central station's data comes from. Today: the REST API, asked for the latest reading
-// of each vital of each patient on the ward, again every REFRESH_MS. The live stream (a
-// WebSocket at /ws/v1/live/) will be another source with the same two calls: watch(patients)
-// and stop(), reporting through the same callbacks, onReading({patient, metric, value,
-// recorded_at}) and, for ECG, onEcg({patient, samples, rate}).
+// of each vital of each patient on the ward, again every REFRESH_MS, and for the ward's open
+// alarms every ALARMS_MS. The live stream (a WebSocket at /ws/v1/live/) will be another source
+// with the same two calls: watch(patients, ward) and stop(), reporting through the same
+// callbacks, onReading({patient, metric, value, recorded_at}), onAlarms(every open alarm of the
+// ward) and, for ECG, onEcg({patient, samples, rate}).
 
-import { api } from "./api.js";
+import { api, listAll } from "./api.js";
 import { METRICS } from "./metrics.js";
+import { can } from "./ui.js";
 
 const REFRESH_MS = 15_000;
+const ALARMS_MS = 3_000;
 
 export class RestSource {
-  constructor({ onReading, onError }) {
+  constructor({ onReading, onAlarms, onError }) {
     this.onReading = onReading;
+    this.onAlarms = onAlarms;
     this.onError = onError;
-    this.timer = 0;
+    this.timers = [];
     this.patients = [];
+    this.ward = null;
   }
 
-  watch(patients) {
+  watch(patients, ward) {
     this.stop();
     this.patients = patients;
+    this.ward = ward;
     this.poll();
-    this.timer = setInterval(() => this.poll(), REFRESH_MS);
+    this.pollAlarms();
+    this.timers = [
+      setInterval(() => this.poll(), REFRESH_MS),
+      setInterval(() => this.pollAlarms(), ALARMS_MS),
+    ];
   }
 
   stop() {
-    clearInterval(this.timer);
+    for (const timer of this.timers) clearInterval(timer);
     this.patients = [];
+    this.ward = null;
+  }
+
+  // Asked again now (after an acknowledgement, say) rather than at the next tick.
+  refreshAlarms() {
+    return this.pollAlarms();
+  }
+
+  async pollAlarms() {
+    const ward = this.ward;
+    if (!ward || !can("alarms_read")) return;
+    try {
+      const alarms = await listAll("/api/v1/alarms/", { state: "open", place: ward });
+      if (ward === this.ward) this.onAlarms(alarms);
+    } catch (error) {
+      this.onError(error);
+    }
   }
 
   async poll() {

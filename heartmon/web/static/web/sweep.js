@@ -3,7 +3,7 @@
 // (from the live stream) and are drawn as the clock reaches them; a widget of the page's one
 // render loop, animated only while it has a stream.
 
-import { addWidget } from "./render_loop.js";
+import { addWidget, invalidate } from "./render_loop.js";
 
 const MM_PER_S = 25;
 const CSS_PX_PER_MM = 3.78; // 96 dpi
@@ -33,6 +33,7 @@ export class Sweep {
       this.samples[this.received % size] = value;
       this.received += 1;
     }
+    invalidate(this); // wakes the render loop, idle while nothing animated
   }
 
   reset(rate) {
@@ -45,6 +46,13 @@ export class Sweep {
   stop() {
     this.animated = false;
     this.dirty = true;
+  }
+
+  // The mean of what is shown: recordings carry the ADC's offset, drawn centred all the same.
+  baseline(count) {
+    let sum = 0;
+    for (let i = 0; i < count; i += 1) sum += this.samples[i];
+    return count ? sum / count : 0;
   }
 
   draw(ctx, width, height, now) {
@@ -61,7 +69,8 @@ export class Sweep {
     const head = shown % size;
     const gap = Math.ceil(GAP_S * this.rate);
     const x = (i) => (i / size) * width;
-    const y = (mv) => height / 2 - mv * (height / 3);
+    const baseline = this.baseline(Math.min(shown, size));
+    const y = (mv) => height / 2 - (mv - baseline) * (height / 3);
     ctx.strokeStyle = "#4ade80";
     ctx.lineWidth = Math.max(1.5, (window.devicePixelRatio || 1) * 1.5);
     ctx.beginPath();

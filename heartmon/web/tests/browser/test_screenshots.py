@@ -7,12 +7,14 @@ vitals. Not a test: it runs only when asked, with the folder to write to, e.g.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from heartmon.alarms.tests.support import series
 from heartmon.clinic.models import Patient, Place, PlaceKind
 from heartmon.clinic.services.admissions import admit_patient
 from heartmon.devices.models import Device
@@ -28,6 +30,11 @@ pytestmark = [
 ]
 PEOPLE = [("Ada", "Okafor"), ("Ben", "Ito"), ("Chen", "Wu"), ("Dara", "Njoku"), ("Eli", "Sousa")]
 WARD_BEDS = 6
+# Chen's heart rate above its limit (a medium alarm), Eli's SpO2 at an extreme (a high one).
+ALARMING: dict[int, dict[str, Any]] = {
+    2: {"values": [138] * 8},
+    4: {"values": [82] * 8, "metric": "spo2"},
+}
 
 
 def an_hour_of(device: Device, index: int) -> list[dict]:
@@ -77,6 +84,10 @@ def ward_of_patients(alice, ward):
             )
         stored = ingest_batch(an_hour_of(device, index), sender=device, actor=device.as_actor())
         assert not stored.rejected, stored.rejected[:3]
+        alarming = ALARMING.get(index)
+        if alarming:
+            items = series(**alarming, end=timezone.now())
+            ingest_batch(items, sender=device, actor=device.as_actor())
     return beds
 
 
@@ -86,7 +97,16 @@ def test_screenshots(browser, site, page, dana, ward_of_patients, ecg_recording)
     sign_in(page, dana.email)
     expect(page.locator(".tile")).to_have_count(WARD_BEDS)
     expect(page.locator(".tile:not(.empty) .readout.nodata")).to_have_count(0)
+    expect(page.locator(".tile.alarm-high")).to_have_count(1)
+    expect(page.locator(".tile.alarm-medium")).to_have_count(1)
     page.screenshot(path=folder / "central-station.png")
+
+    page.goto("/alarms")
+    expect(page.locator("tr.alarm-row")).to_have_count(2)
+    expect(page.locator("tr.alarm-row").first).to_contain_text("Eli Sousa")
+    expect(page.locator("tr.alarm-row").first).to_contain_text("Bed 5")
+    page.screenshot(path=folder / "alarms.png")
+    page.goto("/")
 
     page.locator(".tile", has_text="Bed 1").get_by_role("link").click()
     expect(page.get_by_role("heading", name="Ada Okafor")).to_be_visible()
