@@ -53,7 +53,7 @@ def run(*, work: Path, env: dict[str, str], cluster: Cluster) -> int:
             for device in devices:
                 device.join(15)
     acknowledged, stored, twice, lost = count_devices(devices)
-    for current in ("up", "restarting", "restarted", "down", "starting", "back"):
+    for current in ("up", "restarting", "restarted", "down", "starting", "back", "across"):
         print(f"  {current}: " + ", ".join(answers.in_phase(current)))
     print(f"  readings acknowledged {acknowledged}, stored {stored}")
     print(f"  acknowledged but lost {lost}; stored twice {twice}")

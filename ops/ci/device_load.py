@@ -45,9 +45,14 @@ class Answers:
             f"{k[len(prefix) :]}: {n}" for k, n in self.statuses.items() if k.startswith(prefix)
         ]
 
+    def seen(self, prefix: str) -> list[str]:
+        """The kinds of answer noted so far that start with `prefix`."""
+        with self.lock:
+            return [key for key in self.statuses if key.startswith(prefix)]
+
     def only(self, prefix: str, allowed: tuple[str, ...]) -> bool:
         """Some answers start with `prefix`, and every one of them has an `allowed` status."""
-        seen = [key for key in self.statuses if key.startswith(prefix)]
+        seen = self.seen(prefix)
         return bool(seen) and all(key.rsplit(" ", 1)[1] in allowed for key in seen)
 
 
@@ -80,7 +85,7 @@ class Device(threading.Thread):
         super().__init__(daemon=True)
         self.base, self.monitor, self.answers, self.finish = base, monitor, answers, finish
         self.phase = phase
-        self.start_time = timezone.now() - timedelta(hours=2)
+        self.start_time = timezone.now() - timedelta(hours=10)  # room for hours of batches
         self.acknowledged: list[int] = []
 
     def run(self) -> None:
@@ -92,7 +97,7 @@ class Device(threading.Thread):
                     number += 1
 
     def send(self, session: requests.Session, number: int) -> bool:
-        label = f"{self.phase[0]}: batch" if self.phase else "batch"
+        before = self.phase[0] if self.phase else ""
         response = answer_of(
             lambda: session.post(
                 f"{self.base}/api/v1/readings/",
@@ -101,11 +106,18 @@ class Device(threading.Thread):
                 timeout=10,
             )
         )
-        self.answers.note(label, response)
+        self.answers.note(self.label(before), response)
         if response is not None and response.status_code in (200, 201):
             return True
         time.sleep(retry_after(response))
         return False
+
+    def label(self, before: str) -> str:
+        """`<phase>: batch` when the phase did not change during the call, `across: batch` when it
+        did, `batch` when the check has no phases."""
+        if self.phase is None:
+            return "batch"
+        return f"{before if self.phase[0] == before else 'across'}: batch"
 
     def stored_twice_and_lost(self) -> tuple[int, int, int]:
         """(stored, stored twice, acknowledged but not stored) readings of this device."""
