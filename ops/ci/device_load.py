@@ -26,6 +26,7 @@ class Answers:
     def __init__(self) -> None:
         self.statuses: Counter[str] = Counter()
         self.unexplained_503 = 0
+        self.longest: dict[str, float] = {}
         self.lock = threading.Lock()
 
     def note(self, what: str, response: requests.Response | None) -> None:
@@ -34,6 +35,10 @@ class Answers:
             self.statuses[f"{what} {status}"] += 1
             if response is not None and response.status_code == 503:
                 self.unexplained_503 += response.json().get("type") != SERVICE_UNAVAILABLE
+
+    def took(self, what: str, seconds: float) -> None:
+        with self.lock:
+            self.longest[what] = max(seconds, self.longest.get(what, 0))
 
     def count(self, status: str) -> int:
         return sum(n for key, n in self.statuses.items() if key.endswith(f" {status}"))
