@@ -12,8 +12,6 @@ import django_stubs_ext
 import environ
 from celery.schedules import crontab
 from django.core.management.utils import get_random_secret_key
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 django_stubs_ext.monkeypatch()  # lets admin.ModelAdmin[Model] and friends subscript at run time
 
@@ -137,9 +135,6 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "heartmon",
-            # One immediate retry, never redis-py's backoff of seconds: during an outage a request
-            # stalled until Redis was back (`ops/ci/production.py redis`); it must answer at once.
-            "OPTIONS": {"retry": Retry(NoBackoff(), 1)},
         }
     }
 else:
