@@ -22,6 +22,7 @@ when a requirement fails.
 import argparse
 import os
 import secrets
+import socket
 import subprocess
 import sys
 from contextlib import ExitStack
@@ -111,7 +112,16 @@ def main() -> int:
         return run_check(args)
 
 
+def port_is_taken(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def run_check(args: argparse.Namespace) -> int:
+    if port_is_taken(PORTS["web"]):
+        # A server left from an earlier run would answer for ours, from another database.
+        print(f"Something already listens on 127.0.0.1:{PORTS['web']}: stop it first")
+        return 1
     broker_port = PORTS["stack_broker" if args.check == "stack" else "restart_broker"]
     env = environment(args, broker_port)
     os.environ.update(env)

@@ -89,7 +89,7 @@ def outage(redis: Redis, phase: list[str], answers: Answers) -> None:
     time.sleep(3)
     # A password reset begun during the outage can stall until Redis is back (9-23 s seen, cause
     # not found yet): wait, within bounds, for one begun after Redis came back to answer.
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 25
     while time.monotonic() < deadline and not answers.seen("back: password reset"):
         time.sleep(0.2)
 
