@@ -122,6 +122,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
         ),
     }
+# A persistent connection (conn_max_age) is checked before a request reuses it: after a database
+# restart a worker reconnects instead of answering 503 once per stale connection (checked by
+# `ops/ci/production.py database`).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache (throttles, one-time codes, lockouts): local memory by default, Redis via REDIS_URL.

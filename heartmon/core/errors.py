@@ -24,6 +24,8 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.csrf import csrf_failure as django_csrf_failure
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -213,11 +215,23 @@ def database_unavailable(exc: Exception) -> ServiceUnavailable:
     return ServiceUnavailable("The database is unavailable: retry shortly.")
 
 
+# The cache (Redis) went away after a request's throttles passed, e.g. while a reset code is
+# being stored: retry, as for the database.
+CACHE_UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
+
+
+def cache_unavailable(exc: Exception) -> ServiceUnavailable:
+    logger.warning("The cache is unavailable (%s)", type(exc).__name__)
+    return ServiceUnavailable("The cache is unavailable: retry shortly.")
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     request = context.get("request")
     set_rollback()
     if isinstance(exc, DATABASE_UNAVAILABLE):
         exc = database_unavailable(exc)
+    elif isinstance(exc, CACHE_UNAVAILABLE):
+        exc = cache_unavailable(exc)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -2,7 +2,9 @@
 outage never answers 500: sign-in and refresh fail open, mail and code endpoints fail closed."""
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
+from redis.exceptions import ConnectionError as RedisConnectionError
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -101,4 +103,20 @@ def test_mail_and_code_endpoints_refuse_with_503_while_redis_is_down(anonymous, 
     problem = assert_problem(response, 503)
     assert problem["type"] == "urn:heartmon:problem:service-unavailable"
     assert int(response["Retry-After"]) > 0
+    assert not Message.objects.exists()
+
+
+def test_redis_lost_after_the_throttles_passed_answers_503_not_500(anonymous, bob, monkeypatch):
+    """Redis went away between the throttles and storing the reset code (seen by
+    `ops/ci/production.py redis`): 503, and no mail without its code."""
+
+    def lost(*args, **kwargs):
+        raise RedisConnectionError("Error while reading from 127.0.0.1:6379 : (104, 'reset')")
+
+    monkeypatch.setattr(cache, "set_many", lost)
+
+    response = anonymous.post("/api/v1/auth/password/reset/", {"email": bob.email})
+
+    problem = assert_problem(response, 503)
+    assert problem["type"] == "urn:heartmon:problem:service-unavailable"
     assert not Message.objects.exists()
