@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,9 +124,12 @@ def running_stack(names: list[str], *, log: Path, env: dict[str, str]) -> Iterat
             env={**os.environ, **env},
             stdout=output,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, to reap what it fails to stop
         )
     try:
         wait_for_port(int(env["WEB_PORT"]), seconds=60)
         yield
     finally:
         stop(process, seconds=30)
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # a server left behind would answer next run
