@@ -34,6 +34,8 @@ class Condition(models.TextChoices):
     TEMPERATURE = "temperature", "Temperature"
     NEWS2 = "news2", "NEWS2 score"
     NO_DATA = "no_data", "No data from the device"
+    ASYSTOLE = "asystole", "Asystole (no beat for 4 s or more)"
+    PAUSE = "pause", "Pause (no beat for 3 s or more)"
 
 
 # The metrics rules hold limits for (a rule's `metric`).

@@ -1,6 +1,6 @@
 """What the alarms app listens to from the apps below it: a new organization gets the default
 rules; every batch of stored readings is evaluated once committed; a changed rule clears the
-limits the hot path keeps."""
+limits the hot path keeps; the ECG's pauses and asystole raise alarms (`rhythm`)."""
 
 from typing import Any
 
@@ -12,6 +12,8 @@ from heartmon.alarms import hot
 from heartmon.alarms.defaults import create_defaults
 from heartmon.alarms.evaluation import evaluate_readings
 from heartmon.alarms.models import AlarmRule
+from heartmon.alarms.rhythm import on_rhythm_analysed
+from heartmon.ecg.signals import rhythm_analysed
 from heartmon.telemetry.signals import readings_stored
 
 
@@ -24,6 +26,11 @@ def _default_rules(sender: Any, instance: Organization, created: bool, **kwargs:
 @receiver(readings_stored, dispatch_uid="alarms-evaluate")
 def _evaluate(sender: Any, rows: Any, received_at: Any, **kwargs: Any) -> None:
     evaluate_readings(rows, received_at=received_at)
+
+
+@receiver(rhythm_analysed, dispatch_uid="alarms-rhythm")
+def _rhythm(sender: Any, recording: Any, events: Any, live: bool, **kwargs: Any) -> None:
+    on_rhythm_analysed(recording=recording, events=events, live=live)
 
 
 post_save.connect(hot.forget, sender=AlarmRule, dispatch_uid="alarms-forget-saved-rule")

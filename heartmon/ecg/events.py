@@ -13,6 +13,7 @@ from typing import Any
 
 from heartmon.ecg import storage
 from heartmon.ecg.findings import Findings
+from heartmon.ecg.heart_rate import ASYSTOLE_S
 from heartmon.ecg.models import Recording
 
 FORMAT = 1
@@ -63,17 +64,20 @@ def recording_events(recording: Recording) -> RecordingEvents:
     stored = storage.read_events(recording)
     if stored is None:
         return RecordingEvents([], [])
-    rate = recording.sample_rate
-    events = [
+    return RecordingEvents(rhythm_events(recording, stored["pauses"]), _quality(recording, stored))
+
+
+def rhythm_events(recording: Recording, pauses: list[tuple[int, float]]) -> list[RhythmEvent]:
+    """Pauses as (the sample of the beat before, seconds) made events of the recording."""
+    return [
         RhythmEvent(
-            kind="asystole" if seconds >= 4 else "pause",
+            kind="asystole" if seconds >= ASYSTOLE_S else "pause",
             start=recording.time_of(start),
-            offset_s=round(start / rate, 3),
+            offset_s=round(start / recording.sample_rate, 3),
             duration_s=seconds,
         )
-        for start, seconds in stored["pauses"]
+        for start, seconds in pauses
     ]
-    return RecordingEvents(events, _quality(recording, stored))
 
 
 def _quality(recording: Recording, stored: dict[str, Any]) -> list[SegmentQuality]:

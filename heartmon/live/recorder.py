@@ -22,8 +22,10 @@ from heartmon.audit.models import AuditAction
 from heartmon.audit.services import record_event
 from heartmon.devices.models import Device
 from heartmon.ecg import storage
+from heartmon.ecg.events import rhythm_events
 from heartmon.ecg.models import Recording, RecordingFormat, RecordingKind
 from heartmon.ecg.services.analysis import analysis_lead
+from heartmon.ecg.signals import rhythm_analysed
 from heartmon.ecg.tasks import process_recording
 from heartmon.live.beats import ChunkFindings, analyse_chunk, context_of
 from heartmon.live.frames import Frame
@@ -98,12 +100,23 @@ class LiveRecorder:
             recording = self._save_row()
             self._store_rates(recording.time_of(start), found)
         storage.write_beats(recording, np.concatenate(self.beats))
+        self._announce(recording, start, found)
 
     def _analyse(self, block: np.ndarray) -> ChunkFindings:
         lead = block[:, self.lead].astype(np.float32) / np.float32(self.scale)
         found = analyse_chunk(self.context, lead, self.rate)
         self.context = context_of(np.concatenate([self.context, lead]), self.rate)
         return found
+
+    def _announce(self, recording: Recording, start: int, found: ChunkFindings) -> None:
+        """The chunk's pauses to the alarm engine; a chunk without one says the beats resumed."""
+        pauses = [(start + pause.start, pause.seconds) for pause in found.pauses]
+        rhythm_analysed.send_robust(
+            sender=Recording,
+            recording=recording,
+            events=rhythm_events(recording, pauses),
+            live=True,
+        )
 
     def _save_row(self) -> Recording:
         if self.recording is None:

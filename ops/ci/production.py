@@ -1,9 +1,10 @@
 """CI checks of the production stack the README documents, run by .ci/run:
 
   production.py stack   nginx (ops/nginx) in front of `heartmon serve` (the Procfile: granian
-                        WSGI workers, a Celery worker, mqtt-ingest) with DEBUG=0, PostgreSQL,
-                        Redis and a Mosquitto from ops/mosquitto; slow and idle clients, mixed
-                        load with sign-ins, then the smoke test and the /metrics scrape.
+                        WSGI workers, a Celery worker, mqtt-ingest, the live ASGI process) with
+                        DEBUG=0, PostgreSQL, Redis and a Mosquitto from ops/mosquitto; slow and
+                        idle clients, mixed load with sign-ins, then the smoke test and the
+                        /metrics scrape.
   production.py broker  a Mosquitto from ops/mosquitto restarted during MQTT ingestion: nothing
                         acknowledged is lost, nothing stored twice, a device reads only its own
                         errors topic.
@@ -38,6 +39,7 @@ from services import BIN, INGEST_USER
 PORTS = {
     "proxy": 18000,
     "web": 18001,
+    "live": 18002,
     "stack_broker": 18832,
     "restart_broker": 18830,
     "private_postgres": 15433,
@@ -65,6 +67,7 @@ def environment(args: argparse.Namespace, broker_port: int) -> dict[str, str]:
         "VAR_DIR": str(work / "var"),
         "PROMETHEUS_MULTIPROC_DIR": str(work / "metrics"),
         "WEB_PORT": str(PORTS["web"]),
+        "LIVE_PORT": str(PORTS["live"]),
         "LOG_LEVEL": "WARNING",
         # The mixed-load check signs in far more often than one address may in production.
         "THROTTLE_LOGIN_IP": "100000/min",

@@ -86,15 +86,18 @@ def running_broker(work: Path, *, port: int, accounts: dict[str, str]) -> Iterat
 
 
 @contextmanager
-def running_nginx(work: Path, *, port: int, upstream_port: int) -> Iterator[None]:
-    """nginx with ops/nginx/heartmon.conf, listening on `port`, passing to `upstream_port`."""
+def running_nginx(
+    work: Path, *, port: int, upstream_port: int, live_port: int = 8002
+) -> Iterator[None]:
+    """nginx with ops/nginx/heartmon.conf, listening on `port`, passing to `upstream_port` and
+    `/ws/` to `live_port`."""
     work.mkdir(parents=True, exist_ok=True)
     shipped = (ROOT / "ops/nginx/heartmon.conf").read_text()
     site = work / "heartmon.conf"
     site.write_text(
-        shipped.replace("listen 8000;", f"listen 127.0.0.1:{port};").replace(
-            "server 127.0.0.1:8001;", f"server 127.0.0.1:{upstream_port};"
-        )
+        shipped.replace("listen 8000;", f"listen 127.0.0.1:{port};")
+        .replace("server 127.0.0.1:8001;", f"server 127.0.0.1:{upstream_port};")
+        .replace("server 127.0.0.1:8002;", f"server 127.0.0.1:{live_port};")
     )
     temp_paths = "".join(
         f"    {kind}_temp_path {work / kind};\n"
@@ -128,6 +131,8 @@ def running_stack(names: list[str], *, log: Path, env: dict[str, str]) -> Iterat
         )
     try:
         wait_for_port(int(env["WEB_PORT"]), seconds=60)
+        if not names and "LIVE_PORT" in env:  # the whole Procfile: its live process too
+            wait_for_port(int(env["LIVE_PORT"]), seconds=60)
         yield
     finally:
         stop(process, seconds=30)

@@ -152,7 +152,12 @@ def run(*, work: Path, env: dict[str, str], ports: dict[str, int], ingest_passwo
         )
         stack.enter_context(running_stack([], log=work / "serve.log", env=env))
         stack.enter_context(
-            running_nginx(work / "nginx", port=ports["proxy"], upstream_port=ports["web"])
+            running_nginx(
+                work / "nginx",
+                port=ports["proxy"],
+                upstream_port=ports["web"],
+                live_port=ports["live"],
+            )
         )
         probe = slow_clients(proxy, ports["proxy"], world.monitors[0].key)
         print(f"  through nginx, {IDLE} idle and {HALF_SENT} half-sent connections held:")

@@ -31,6 +31,7 @@ class Subject:
     place_id: uuid.UUID | None = None
     device_id: uuid.UUID | None = None
     rule: AlarmRule | None = None
+    latching: bool = False  # without a rule; a rule says for its own alarms
     details: dict[str, Any] = field(default_factory=dict)
 
 
@@ -72,7 +73,7 @@ def raise_alarm(subject: Subject, change: Change) -> Alarm:
                 kind=subject.kind,
                 condition=subject.condition,
                 priority=priority,
-                latching=subject.rule.latching if subject.rule else False,
+                latching=subject.rule.latching if subject.rule else subject.latching,
                 value=change.value,
                 raised_at=at,
             )

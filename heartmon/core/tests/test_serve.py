@@ -58,5 +58,6 @@ def test_it_refuses_a_missing_procfile(tmp_path):
 def test_the_shipped_procfile_names_every_production_process():
     processes = parse_procfile(SHIPPED.read_text()).processes
 
-    assert list(processes) == ["web", "worker", "beat", "mqtt-ingest"]
+    assert list(processes) == ["web", "worker", "beat", "mqtt-ingest", "live"]
+    assert "heartmon.asgi:application" in processes["live"]
     assert "heartmon.wsgi:application" in processes["web"]

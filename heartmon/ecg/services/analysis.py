@@ -20,6 +20,7 @@ import re
 import time
 import uuid
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,7 @@ from heartmon.core.actor import Actor
 from heartmon.ecg import events
 from heartmon.ecg.findings import Findings, analyse
 from heartmon.ecg.models import ProcessingStatus, Recording
+from heartmon.ecg.signals import rhythm_analysed
 from heartmon.ecg.storage import physical, read_samples, write_beats, write_events
 from heartmon.metrics.registry import ECG_ANALYSIS_SECONDS
 from heartmon.telemetry.ingest import ReadingRow, store_readings
@@ -72,6 +74,7 @@ def analyse_recording(*, recording_id: uuid.UUID | str, actor: Actor) -> None:
         write_beats(recording, findings.r_peaks, findings.classes)
         write_events(recording, events.document(findings, leads=leads))
         _finish(recording, findings, lead=recording.leads[leads[0]], actor=actor)
+        _announce(recording, findings)
         outcome = "done"
     except (OSError, zstandard.ZstdError):
         logger.exception("ECG recording %s: its files could not be read or written", recording.pk)
@@ -215,3 +218,13 @@ def _fail(recording: Recording, reason: str) -> None:
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
+
+
+def _announce(recording: Recording, findings: Findings) -> None:
+    """The recording's rhythm events to the apps above (the alarm engine), once committed."""
+    pauses = [(pause.start, pause.seconds) for pause in findings.pauses]
+    found = events.rhythm_events(recording, pauses)
+    send = partial(
+        rhythm_analysed.send_robust, sender=Recording, recording=recording, events=found, live=False
+    )
+    transaction.on_commit(send)
