@@ -1,4 +1,5 @@
-"""heartmon settings: one file, configured by environment variables only.
+"""heartmon settings, configured by environment variables only (the OpenAPI document's own
+settings, which read none, are in openapi_settings.py).
 
 Every production component is chosen by a variable; when it is unset the embedded default is
 used (SQLite under var/, local-memory cache, eager tasks, console e-mail) so a first run needs no
@@ -12,6 +13,8 @@ import django_stubs_ext
 import environ
 from celery.schedules import crontab
 from django.core.management.utils import get_random_secret_key
+
+from heartmon.openapi_settings import OPENAPI_SETTINGS
 
 django_stubs_ext.monkeypatch()  # lets admin.ModelAdmin[Model] and friends subscript at run time
 
@@ -284,35 +287,7 @@ CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_FAILURE_VIEW = "heartmon.core.errors.csrf_failure"
 
-SPECTACULAR_SETTINGS = {
-    "TITLE": "heartmon API",
-    "DESCRIPTION": (
-        "Heart-monitoring server: organizations, users, patients, devices, heart-rate and ECG "
-        "telemetry. Errors are RFC 9457 problem details (application/problem+json)."
-    ),
-    "VERSION": "1",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "COMPONENT_SPLIT_REQUEST": True,
-    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "heartmon.core.schema.problem_responses",
-    ],
-    "ENUM_NAME_OVERRIDES": {
-        "RoleEnum": "heartmon.core.roles.Role",
-        "PlaceKindEnum": "heartmon.clinic.models.PlaceKind",
-        "CareTeamRoleEnum": "heartmon.clinic.models.CareTeamRole",
-        "DeviceStatusEnum": "heartmon.devices.models.DeviceStatus",
-        "OtaStatusEnum": "heartmon.devices.serializers.OTA_STATUSES",
-        "RecordingKindEnum": "heartmon.ecg.models.RecordingKind",
-        "MetricEnum": "heartmon.telemetry.models.Metric",
-        "RuleMetricEnum": "heartmon.alarms.models.RULE_METRIC_CHOICES",
-        "AlarmKindEnum": "heartmon.alarms.models.Kind",
-    },
-}
+SPECTACULAR_SETTINGS = OPENAPI_SETTINGS
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
