@@ -4,6 +4,7 @@ ends, as in production: the test's own transaction never commits."""
 import pytest
 
 from heartmon.alarms import hot
+from heartmon.clinic.models import Admission
 
 
 @pytest.fixture(autouse=True)
@@ -33,3 +34,17 @@ def send(committed, as_device):
         return response.json()
 
     return send
+
+
+@pytest.fixture
+def admitted(patient, bed, alice):
+    """The patient, admitted to the bed."""
+    Admission.objects.create(
+        organization=patient.organization,
+        patient=patient,
+        place=bed,
+        bed=bed,
+        reason="Pneumonia",
+        admitted_by=alice,
+    )
+    return patient

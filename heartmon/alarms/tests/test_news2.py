@@ -9,7 +9,6 @@ from heartmon.alarms.engine import HIGH, LOW, MEDIUM
 from heartmon.alarms.models import Alarm, AlarmSettings, News2Scale
 from heartmon.alarms.news2 import score, spo2_points
 from heartmon.audit.models import AuditEvent
-from heartmon.clinic.models import Admission
 from heartmon.core.testing import assert_problem
 from heartmon.telemetry.tests.seed import NOW
 
@@ -76,19 +75,6 @@ def test_a_missing_part_makes_the_score_incomplete_and_says_which():
 @pytest.fixture(autouse=True)
 def _frozen(time_machine):
     time_machine.move_to(NOW, tick=False)
-
-
-@pytest.fixture
-def admitted(patient, bed, alice):
-    Admission.objects.create(
-        organization=patient.organization,
-        patient=patient,
-        place=bed,
-        bed=bed,
-        reason="Pneumonia",
-        admitted_by=alice,
-    )
-    return patient
 
 
 def observe(committed, client, patient, *, minutes_ago=0, **values):

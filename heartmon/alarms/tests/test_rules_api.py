@@ -1,12 +1,9 @@
 """Alarm rules: every organization gets the defaults; admins change them and override them per
 place, doctors per patient with a reason; all audited; the effective rule is the most specific."""
 
-import pytest
-
 from heartmon.accounts.models import Organization
 from heartmon.alarms.models import AlarmRule, AlarmSettings
 from heartmon.audit.models import AuditEvent
-from heartmon.clinic.models import Admission
 from heartmon.core.testing import assert_problem
 
 URL = "/api/v1/alarm-rules/"
@@ -20,19 +17,6 @@ def effective(client, patient):
     response = client.get(f"{patient_url(patient)}effective/")
     assert response.status_code == 200, response.content
     return {rule["metric"]: rule for rule in response.json()}
-
-
-@pytest.fixture
-def admitted(patient, bed, alice):
-    Admission.objects.create(
-        organization=patient.organization,
-        patient=patient,
-        place=bed,
-        bed=bed,
-        reason="Syncope",
-        admitted_by=alice,
-    )
-    return patient
 
 
 def test_a_new_organization_gets_the_published_defaults(db):
