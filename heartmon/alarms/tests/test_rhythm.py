@@ -7,7 +7,9 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from heartmon.alarms.models import Alarm, AlarmEvent
@@ -77,5 +79,14 @@ def test_an_acknowledged_rhythm_alarm_closes_once_the_beats_resume(patient, devi
     assert alarm.closed_at is not None
 
 
-def test_the_migration_of_the_rhythm_conditions_reverses(db):
-    call_command("sqlmigrate", "alarms", "0002", backwards=True, verbosity=0)
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_of_the_rhythm_conditions_reverses():
+    rhythm = ("alarms", "0002_rhythm_conditions")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("alarms", "0001_alarms")])
+    unapplied = MigrationRecorder(connection).applied_migrations()
+    executor.loader.build_graph()
+    executor.migrate([rhythm])
+
+    assert rhythm not in unapplied
+    assert rhythm in MigrationRecorder(connection).applied_migrations()
