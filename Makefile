@@ -53,13 +53,13 @@ demo: $(INSTALLED)
 	@echo "$(SIM_DEVICES) simulated monitors (SIM-001...) send vital signs at $(SIM_RATE) Hz, with faults; $(SIM_ECG) stream live ECG."
 	@echo "The alarms' timed checks (no data, delays, reminders, NEWS2) run every 5 s beside them."
 	$(BIN)/heartmon run_periodic & periodic=$$!; \
-	trap 'kill $$periodic 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/heartmon deliver_outbox & outbox=$$!; \
 	if [ "$(SIM_DEVICES)" -gt 0 ]; then \
 	    $(BIN)/heartmon simulate --devices $(SIM_DEVICES) --rate $(SIM_RATE) --faults --ecg $(SIM_ECG) \
 	        --url http://$(HOST):$(PORT) --progress lines & \
-	    sim=$$!; trap 'kill $$sim $$periodic 2>/dev/null' EXIT INT TERM; \
+	    sim=$$!; \
 	fi; \
-	$(BIN)/heartmon deliver_outbox & outbox=$$!; trap 'kill $$outbox $${sim:-} 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$periodic $$outbox $${sim:-} 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/uvicorn heartmon.asgi:application --host $(HOST) --port $(PORT) --lifespan off --no-access-log
 
 test: $(DEV_INSTALLED)
