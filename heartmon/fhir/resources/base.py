@@ -74,6 +74,14 @@ def iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat().replace("+00:00", "Z")
 
 
+def period(start: datetime, end: datetime | None) -> dict[str, str | None]:
+    """A FHIR Period: its end only once there is one (an open period has none)."""
+    span = {"start": iso(start)}
+    if end is not None:
+        span["end"] = iso(end)
+    return span
+
+
 def key_time(moment: datetime) -> str:
     """A time in a page position: one fixed width, so positions compare as strings do."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -10,7 +10,14 @@ from django.db.models.functions import Coalesce, Greatest
 from heartmon.clinic.models import Admission, Transfer
 from heartmon.clinic.selectors import admissions_for
 from heartmon.core.actor import Actor
-from heartmon.fhir.resources.base import FhirType, ModelSource, Resource, iso, reference
+from heartmon.fhir.resources.base import (
+    FhirType,
+    ModelSource,
+    Resource,
+    iso,
+    period,
+    reference,
+)
 
 ACT_CODES = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 
@@ -35,9 +42,6 @@ class Admissions(ModelSource):
         return row.patient_id
 
     def resource(self, row: Admission, actor: Actor) -> Resource:
-        period = {"start": iso(row.admitted_at)}
-        if row.discharged_at is not None:
-            period["end"] = iso(row.discharged_at)
         resource: Resource = {
             "resourceType": "Encounter",
             "id": str(row.pk),
@@ -45,7 +49,7 @@ class Admissions(ModelSource):
             "status": "in-progress" if row.is_open else "finished",
             "class": {"system": ACT_CODES, "code": "IMP", "display": "inpatient encounter"},
             "subject": reference("Patient", row.patient_id),
-            "period": period,
+            "period": period(row.admitted_at, row.discharged_at),
             "location": _locations(row),
         }
         if row.reason:
@@ -64,13 +68,10 @@ def _locations(admission: Admission) -> list[Resource]:
 
 
 def _stay(place_id: object, start: Any, end: Any) -> Resource:
-    period = {"start": iso(start)}
-    if end is not None:
-        period["end"] = iso(end)
     return {
         "location": reference("Location", place_id),
         "status": "active" if end is None else "completed",
-        "period": period,
+        "period": period(start, end),
     }
 
 

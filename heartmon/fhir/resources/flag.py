@@ -13,7 +13,14 @@ from django.db.models.functions import Coalesce
 from heartmon.alarms.models import Alarm, AlarmEvent, Condition, Kind
 from heartmon.alarms.selectors import alarms_for
 from heartmon.core.actor import Actor
-from heartmon.fhir.resources.base import FhirType, ModelSource, Resource, iso, reference
+from heartmon.fhir.resources.base import (
+    FhirType,
+    ModelSource,
+    Resource,
+    iso,
+    period,
+    reference,
+)
 
 PRIORITY_EXTENSION = "http://hl7.org/fhir/StructureDefinition/flag-priority"
 PRIORITY_CODES = "http://terminology.hl7.org/CodeSystem/flag-priority-code"
@@ -43,9 +50,6 @@ class Alarms(ModelSource):
         return row.patient_id
 
     def resource(self, row: Alarm, actor: Actor) -> Resource:
-        period = {"start": iso(row.raised_at)}
-        if row.closed_at is not None:
-            period["end"] = iso(row.closed_at)
         resource: Resource = {
             "resourceType": "Flag",
             "id": str(row.pk),
@@ -55,7 +59,7 @@ class Alarms(ModelSource):
             "category": [_coded(CATEGORIES, *CATEGORY[Kind(row.kind)])],
             "code": _coded(CONDITIONS, row.condition, _label(row.condition)),
             "subject": reference("Patient", row.patient_id),
-            "period": period,
+            "period": period(row.raised_at, row.closed_at),
         }
         if row.device_id is not None:
             resource["author"] = reference("Device", row.device_id)
