@@ -35,7 +35,7 @@ MQTT_MESSAGES = Counter(
 ECG_UPLOADS = Counter("heartmon_ecg_uploads", "ECG recordings stored, by format.", ["format"])
 ECG_ANALYSIS_SECONDS = Histogram(
     "heartmon_ecg_analysis_seconds",
-    "Time to analyse one ECG recording, by outcome (done, failed).",
+    "Time to analyse one ECG recording, by outcome (done, failed, discarded: deleted meanwhile).",
     ["outcome"],
     buckets=(0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300),
 )

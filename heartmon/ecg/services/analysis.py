@@ -36,7 +36,13 @@ from heartmon.ecg import events
 from heartmon.ecg.findings import Findings, analyse
 from heartmon.ecg.models import ProcessingStatus, Recording
 from heartmon.ecg.signals import rhythm_analysed
-from heartmon.ecg.storage import physical, read_samples, write_beats, write_events
+from heartmon.ecg.storage import (
+    delete_files,
+    physical,
+    read_samples,
+    write_beats,
+    write_events,
+)
 from heartmon.metrics.registry import ECG_ANALYSIS_SECONDS
 from heartmon.telemetry.ingest import ReadingRow, store_readings
 from heartmon.telemetry.models import Metric, Reading, Source
@@ -73,9 +79,12 @@ def analyse_recording(*, recording_id: uuid.UUID | str, actor: Actor) -> None:
         findings = analyse(stored, recording.sample_rate)
         write_beats(recording, findings.r_peaks, findings.classes)
         write_events(recording, events.document(findings, leads=leads))
-        _finish(recording, findings, lead=recording.leads[leads[0]], actor=actor)
-        _announce(recording, findings)
-        outcome = "done"
+        if _finish(recording, findings, lead=recording.leads[leads[0]], actor=actor):
+            _announce(recording, findings)
+            outcome = "done"
+        else:
+            _discard_files_if_gone(recording)
+            outcome = "discarded"
     except (OSError, zstandard.ZstdError):
         logger.exception("ECG recording %s: its files could not be read or written", recording.pk)
         _fail(recording, FILES_FAILED)
@@ -158,7 +167,9 @@ def heart_rate_rows(recording: Recording, findings: Findings) -> list[ReadingRow
 
 
 @transaction.atomic
-def _finish(recording: Recording, findings: Findings, *, lead: str, actor: Actor) -> None:
+def _finish(recording: Recording, findings: Findings, *, lead: str, actor: Actor) -> bool:
+    """Stores what was found; False, keeping nothing, when the recording was deleted, replaced
+    or claimed by another worker meanwhile."""
     Reading.objects.filter(
         device_id=recording.device_id,
         metric=Metric.HEART_RATE,
@@ -175,9 +186,9 @@ def _finish(recording: Recording, findings: Findings, *, lead: str, actor: Actor
         processed_at=timezone.now(),
         **summary,
     )
-    if not updated:  # deleted or replaced meanwhile: keep nothing of this run
+    if not updated:
         transaction.set_rollback(True)
-        return
+        return False
     record_event(
         AuditAction.ECG_PROCESSED,
         actor=actor,
@@ -186,6 +197,14 @@ def _finish(recording: Recording, findings: Findings, *, lead: str, actor: Actor
         patient_id=recording.patient_id,
         details={"lead": lead, "beat_count": findings.beat_count},
     )
+    return True
+
+
+def _discard_files_if_gone(recording: Recording) -> None:
+    """The beats and events just written would outlive a recording deleted or replaced during
+    the analysis (its own deletion may have emptied the folder before they landed)."""
+    if not Recording.objects.filter(pk=recording.pk).exists():
+        delete_files(recording.storage_prefix)
 
 
 def _summary(findings: Findings) -> dict[str, Any]:

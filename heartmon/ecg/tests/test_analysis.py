@@ -14,8 +14,9 @@ from django.db import connection
 from heartmon.audit.models import AuditAction, AuditEvent
 from heartmon.core.actor import Actor
 from heartmon.ecg.models import ProcessingStatus, Recording
+from heartmon.ecg.services import analysis
 from heartmon.ecg.services.analysis import FILES_FAILED, analyse_recording, analysis_lead
-from heartmon.ecg.storage import read_beats
+from heartmon.ecg.storage import delete_files, read_beats
 from heartmon.ecg.tasks import process_recording
 from heartmon.ecg.tests import signals
 from heartmon.telemetry.models import Metric, Reading, Source
@@ -131,6 +132,25 @@ def test_a_recording_that_is_gone_is_skipped(db) -> None:
     process_recording.delay("00000000-0000-0000-0000-000000000000")
 
     assert not Reading.objects.exists()
+
+
+def test_a_recording_deleted_during_its_analysis_leaves_no_files(recording, monkeypatch) -> None:
+    """Its deletion empties its folder while the beats are sought; what the analysis writes after
+    that goes too, and nothing else of the run is kept."""
+    prefix, write_events = recording.storage_prefix, analysis.write_events
+
+    def deleted_first(recording, document):
+        Recording.objects.filter(pk=recording.pk).delete()
+        delete_files(prefix)
+        write_events(recording, document)
+
+    monkeypatch.setattr(analysis, "write_events", deleted_first)
+
+    process_recording.delay(str(recording.pk))
+
+    assert not default_storage.exists(prefix)
+    assert not Reading.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.ECG_PROCESSED).exists()
 
 
 def test_a_flat_lead_is_done_with_no_beats(upload, django_capture_on_commit_callbacks) -> None:
