@@ -25,9 +25,19 @@ def pixels(page: Page) -> str:
     return page.eval_on_selector("#ecg-canvas", "canvas => canvas.toDataURL()")
 
 
+def samples_asked(page: Page) -> list[str]:
+    """The addresses of the samples the page asks for from now on, filled as it asks."""
+    asked: list[str] = []
+    page.on(
+        "request", lambda request: asked.extend([request.url] if "/samples/" in request.url else [])
+    )
+    return asked
+
+
 def point_at(page: Page, fraction: float) -> None:
     """The pointer over the trace, `fraction` of the way across."""
     box = page.locator("#ecg-canvas").bounding_box()
+    assert box is not None
     page.mouse.move(box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2)
 
 
@@ -62,8 +72,7 @@ def test_zooming_out_fetches_the_window_downsampled_and_stops_at_the_whole_recor
     page, dana, ecg_recording
 ):
     open_viewer(page, dana, ecg_recording)
-    samples = []
-    page.on("request", lambda request: "/samples/" in request.url and samples.append(request.url))
+    samples = samples_asked(page)
     point_at(page, 0.5)
 
     page.keyboard.down("Control")
@@ -84,8 +93,7 @@ def test_zooming_out_fetches_the_window_downsampled_and_stops_at_the_whole_recor
 
 def test_a_burst_of_wheel_events_fetches_once(page, dana, ecg_recording):
     open_viewer(page, dana, ecg_recording)
-    samples = []
-    page.on("request", lambda request: "/samples/" in request.url and samples.append(request.url))
+    samples = samples_asked(page)
 
     with page.expect_response(lambda response: "/samples/" in response.url):
         page.eval_on_selector(
