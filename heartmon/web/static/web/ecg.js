@@ -35,12 +35,20 @@ function sizeCanvas() {
   invalidate(widget);
 }
 
+function median(values) {
+  const sorted = Float64Array.from(values).sort();
+  return sorted.length ? sorted[sorted.length >> 1] : 0;
+}
+
+// Each lead is drawn around its own median, as a monitor's AC-coupled display does: a recording
+// with a DC offset of a few millivolts (a device that sends ADC values without their zero) stays
+// on its row instead of running off the paper; the waves keep their shape and size.
 function windowOf(answer) {
   const first = (Date.parse(answer.start) - Date.parse(recording.start_time)) / 1000;
   const secondsAt = answer.times
     ? (i) => first + answer.times[i]
     : (i) => first + i / answer.sample_rate;
-  return { ...answer, secondsAt };
+  return { ...answer, secondsAt, centres: answer.values.map(median) };
 }
 
 async function load() {
@@ -189,7 +197,7 @@ function showRecording() {
   document.getElementById("ecg-title").textContent = `ECG ${recording.data_id}`;
   const minutes = (recording.duration / 60).toFixed(1);
   document.getElementById("ecg-meta").textContent =
-    `${when(recording.start_time)} · ${minutes} min · ${recording.sample_rate} Hz · ${recording.leads.length} leads · analysis ${recording.status}`;
+    `${when(recording.start_time)} · ${minutes} min · ${recording.sample_rate} Hz · ${recording.leads.length} lead${recording.leads.length === 1 ? "" : "s"} · analysis ${recording.status}`;
   const summary = recording.summary;
   if (summary?.mean_hr) {
     document.getElementById("ecg-summary").textContent =
