@@ -159,6 +159,7 @@ canvas.addEventListener("keydown", (event) => {
 // (a horizontal wheel or swipe, or Shift + wheel) it scrolls. The plain wheel scrolls the page,
 // as everywhere else, so reading down the page never changes the window by accident.
 function wheel(event) {
+  if (!recording) return;
   const pixels = [1, 16, canvas.clientWidth][event.deltaMode] ?? 1;
   const rect = canvas.getBoundingClientRect();
   const { offset, span } = state.view;
@@ -232,7 +233,9 @@ async function main() {
   recording = await api(`${base}/`);
   showRecording();
   sizeCanvas();
-  spanSelect.addEventListener("change", () => setView(state.view.offset, Number(spanSelect.value)));
+  spanSelect.addEventListener("change", () =>
+    setView(state.view.offset, Number(spanSelect.value)),
+  );
   document
     .getElementById("earlier")
     .addEventListener("click", () => setView(state.view.offset - state.view.span));
