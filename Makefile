@@ -50,6 +50,8 @@ demo: $(INSTALLED)
 	$(BIN)/heartmon collectstatic --no-input --verbosity 0
 	$(BIN)/heartmon demo_data
 	@echo "Serving http://$(HOST):$(PORT)/ (API docs at /api/docs/); e-mails go to $(VAR_DIR)/mail/; Ctrl-C stops."
+	@echo "Open http://$(HOST):$(PORT)/ and sign in as <role>@demo.heartmon.test (admin, doctor, nurse, staff, technician)"
+	@echo "with the password printed above on the first run; $(BIN)/heartmon changepassword <e-mail> sets a new one."
 	@echo "$(SIM_DEVICES) simulated monitors (SIM-001...) send vital signs at $(SIM_RATE) Hz, with faults; $(SIM_ECG) stream live ECG."
 	@echo "The alarms' timed checks (no data, delays, reminders, NEWS2) run every 5 s beside them."
 	$(BIN)/heartmon run_periodic & periodic=$$!; \

@@ -24,7 +24,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, str]]] = [
     ("Devices", "web:devices", ("devices", "read")),
     ("Users", "web:users", ("users", "read")),
     ("Places", "web:places", ("places", "write")),
-    ("Alarm limits", "web:alarm-rules", ("alarm_rules", "write")),
+    ("Alarm limits", "web:alarm-rules", ("alarm_rules", "read")),
     ("Webhooks", "web:webhooks", ("webhooks", "read")),
     ("Audit log", "web:audit", ("audit_events", "read")),
 ]

@@ -17,7 +17,7 @@ ROLE_PAGES = {
     "/devices": {"alice", "bob", "dana", "sam", "tess"},
     "/users": {"alice"},
     "/places": {"alice"},
-    "/alarm-rules": {"alice"},
+    "/alarm-rules": {"alice", "bob", "dana"},
     "/audit": {"alice"},
     "/webhooks": {"alice"},
     "/account": {"alice", "bob", "dana", "sam", "tess"},
@@ -107,3 +107,16 @@ def test_api_errors_stay_problem_details(page_as, bob):
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_only_admins_get_the_forms_of_the_alarm_limits_page(page_as, alice, bob, dana):
+    admin_page = page_as(alice).get("/alarm-rules").content.decode()
+    assert 'id="rule-form"' in admin_page
+    assert "Save timings" in admin_page
+    assert "disabled" not in admin_page
+
+    for clinician in (bob, dana):
+        clinician_page = page_as(clinician).get("/alarm-rules").content.decode()
+        assert 'id="rule-form"' not in clinician_page
+        assert "Save timings" not in clinician_page
+        assert '<fieldset class="plain" disabled>' in clinician_page

@@ -1,4 +1,5 @@
-"""Admins' pages: users and invitations, places, alarm limits, webhooks, the audit log."""
+"""Admins' pages: users and invitations, places, alarm limits and timings (clinicians read
+them), webhooks, the audit log."""
 
 from django.http import HttpRequest, HttpResponse
 
@@ -18,8 +19,10 @@ def places(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render_page(request, actor, "places.html")
 
 
-@page(("alarm_rules", "write"))
+@page(("alarm_rules", "read"))
 def alarm_rules(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The alarm limits and the organization's alarm timings: clinicians read them, admins
+    change them."""
     return render_page(request, actor, "alarm_rules.html")
 
 

@@ -1,12 +1,13 @@
-// Admins' alarm limits: the organization's defaults and places' overrides, one row each. The form
-// starts from the rule that applies at the chosen place (its own, else the default); saving
-// changes the place's own rule or makes one, copied from the default for what is left unsaid.
+// The alarm limits: the organization's defaults and places' overrides, one row each, for every
+// role that reads them. For admins, the form starts from the rule that applies at the chosen place
+// (its own, else the default); saving changes the place's own rule or makes one, copied from the
+// default for what is left unsaid.
 
 import { api, listAll } from "./api.js";
 import { priorityBadge } from "./alarm_view.js";
 import { METRICS, formatValue } from "./metrics.js";
 import { fillSelect, fillTable } from "./tables.js";
-import { clearProblem, el, formBody, showProblem } from "./ui.js";
+import { can, clearProblem, el, formBody, showProblem } from "./ui.js";
 
 const FIELDS = ["low", "high", "extreme_low", "extreme_high", "priority", "delay_seconds"];
 const COPIED = [...FIELDS, "clear_margin", "extreme_delay_seconds", "clear_delay_seconds"];
@@ -21,7 +22,7 @@ const whereOf = (rule) => (rule.place ? placeNames.get(rule.place) || "a place" 
 function row(rule) {
   const metric = metricOf(rule.metric);
   const button = { type: "button", class: "secondary", onclick: () => removeRule(rule) };
-  const remove = rule.place && el("button", button, "Remove");
+  const remove = rule.place && can("alarm_rules_write") ? el("button", button, "Remove") : null;
   return el(
     "tr",
     { dataset: { rule: rule.id } },
@@ -81,12 +82,13 @@ async function show() {
     return placeA.localeCompare(placeB) || metricA - metricB;
   });
   fillTable(document.getElementById("rules"), rules, row, "No rules.");
-  fill();
+  if (form) fill();
 }
 
 async function main() {
   const places = await listAll("/api/v1/places/");
   placeNames = new Map(places.map((place) => [place.id, place.name]));
+  if (!form) return show();
   fillSelect(form.elements.place, places, (place) => `${place.name} (${place.kind})`);
   form.elements.place.options[0].textContent = "Everywhere (the default)";
   fillSelect(form.elements.metric, METRICS, (metric) => metric.label, (metric) => metric.key, "");

@@ -1,6 +1,7 @@
 // The ECG viewer: a recording on the standard grid, leads chosen, scrolled and zoomed across
-// hours (the server downsamples to the canvas width with max_points, keeping each bucket's
-// minimum and maximum), beats and heart rate from the analysis, calipers, exports.
+// hours by menu, keys and wheel (the server downsamples to the canvas width with max_points,
+// keeping each bucket's minimum and maximum), beats and heart rate from the analysis, calipers,
+// exports.
 
 import { api, apiUrl } from "./api.js";
 import { drawEcg, layout } from "./ecg_canvas.js";
@@ -34,12 +35,20 @@ function sizeCanvas() {
   invalidate(widget);
 }
 
+function median(values) {
+  const sorted = Float64Array.from(values).sort();
+  return sorted.length ? sorted[sorted.length >> 1] : 0;
+}
+
+// Each lead is drawn around its own median, as a monitor's AC-coupled display does: a recording
+// with a DC offset of a few millivolts (a device that sends ADC values without their zero) stays
+// on its row instead of running off the paper; the waves keep their shape and size.
 function windowOf(answer) {
   const first = (Date.parse(answer.start) - Date.parse(recording.start_time)) / 1000;
   const secondsAt = answer.times
     ? (i) => first + answer.times[i]
     : (i) => first + i / answer.sample_rate;
-  return { ...answer, secondsAt };
+  return { ...answer, secondsAt, centres: answer.values.map(median) };
 }
 
 async function load() {
@@ -61,8 +70,32 @@ async function load() {
   invalidate(widget);
 }
 
-function setView(offset, span = state.view.span) {
-  const spanFit = Math.min(span, recording.duration);
+// The standard windows of the span menu; the wheel zooms anywhere between the first and last.
+const spanSelect = document.getElementById("span");
+const SPANS = [...spanSelect.options].filter((o) => o.value).map((o) => Number(o.value));
+const FETCH_DELAY_MS = 200; // a wheel turn or a pinch is many events: fetch once it pauses
+let pendingLoad = 0;
+
+function spanText(seconds) {
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+  if (seconds < 3600) return `${(seconds / 60).toFixed(1)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+// The menu names the window: a standard one, else the window the wheel left, as its own entry.
+function showSpan(span) {
+  const custom = document.getElementById("span-custom");
+  const standard = [...spanSelect.options].find((o) => o.value && Number(o.value) === span);
+  custom.textContent = spanText(span);
+  spanSelect.value = standard ? standard.value : "";
+  canvas.dataset.span = String(span);
+}
+
+// Shows the window at once (the trace at hand redrawn to it); its samples follow, at once or,
+// with `soon`, when the view has stopped changing for a moment.
+function setView(offset, span = state.view.span, { soon = false } = {}) {
+  const spanMs = Math.round(Math.min(Math.max(span, SPANS[0]), SPANS.at(-1)) * 1000);
+  const spanFit = Math.min(spanMs / 1000, recording.duration);
   state.view = {
     span: spanFit,
     offset: Math.max(0, Math.min(offset, recording.duration - spanFit)),
@@ -74,8 +107,12 @@ function setView(offset, span = state.view.span) {
   const speed = 250 / state.view.span;
   document.getElementById("scale-text").textContent =
     `${speed.toFixed(speed < 1 ? 2 : 1)} mm/s · 10 mm/mV · small squares 1 mm (0.1 mV)`;
+  showSpan(state.view.span);
   showExports();
-  load();
+  invalidate(widget);
+  clearTimeout(pendingLoad);
+  if (soon) pendingLoad = setTimeout(load, FETCH_DELAY_MS);
+  else load();
 }
 
 function showCalipers() {
@@ -98,12 +135,14 @@ canvas.addEventListener("click", (event) => {
   invalidate(widget);
 });
 
-function zoom(factor) {
-  const spans = [...document.getElementById("span").options].map((o) => Number(o.value));
-  const index = spans.indexOf(state.view.span);
-  const next = spans[Math.max(0, Math.min(spans.length - 1, (index < 0 ? 1 : index) + factor))];
-  document.getElementById("span").value = String(next);
-  setView(state.view.offset + (state.view.span - next) / 2, next);
+// The +/- keys: the next standard window in or out, around the middle.
+function zoom(direction) {
+  const { span } = state.view;
+  const next =
+    direction < 0
+      ? (SPANS.findLast((standard) => standard < span) ?? SPANS[0])
+      : (SPANS.find((standard) => standard > span) ?? SPANS.at(-1));
+  setView(state.view.offset + (span - next) / 2, next);
 }
 
 canvas.addEventListener("keydown", (event) => {
@@ -114,6 +153,29 @@ canvas.addEventListener("keydown", (event) => {
   else return;
   event.preventDefault();
 });
+
+// The wheel over the trace: with Ctrl (or ⌘, and a touchpad's pinch, which the browser sends
+// as Ctrl + wheel) it zooms around the time under the pointer, a notch about a third; sideways
+// (a horizontal wheel or swipe, or Shift + wheel) it scrolls. The plain wheel scrolls the page,
+// as everywhere else, so reading down the page never changes the window by accident.
+function wheel(event) {
+  if (!recording) return;
+  const pixels = [1, 16, canvas.clientWidth][event.deltaMode] ?? 1;
+  const rect = canvas.getBoundingClientRect();
+  const { offset, span } = state.view;
+  if (event.ctrlKey || event.metaKey) {
+    const at = (event.clientX - rect.left) / rect.width;
+    const next = span * 2 ** ((event.deltaY * pixels) / 250);
+    setView(offset + at * span - at * next, next, { soon: true });
+  } else {
+    const sideways = event.shiftKey ? event.deltaX || event.deltaY : event.deltaX;
+    if (!sideways || (!event.shiftKey && Math.abs(event.deltaY) > Math.abs(event.deltaX))) return;
+    setView(offset + ((sideways * pixels) / rect.width) * span, span, { soon: true });
+  }
+  event.preventDefault();
+}
+
+canvas.addEventListener("wheel", wheel, { passive: false });
 
 function showExports() {
   const window = { start: iso(state.view.offset), end: iso(state.view.offset + state.view.span) };
@@ -136,7 +198,7 @@ function showRecording() {
   document.getElementById("ecg-title").textContent = `ECG ${recording.data_id}`;
   const minutes = (recording.duration / 60).toFixed(1);
   document.getElementById("ecg-meta").textContent =
-    `${when(recording.start_time)} · ${minutes} min · ${recording.sample_rate} Hz · ${recording.leads.length} leads · analysis ${recording.status}`;
+    `${when(recording.start_time)} · ${minutes} min · ${recording.sample_rate} Hz · ${recording.leads.length} lead${recording.leads.length === 1 ? "" : "s"} · analysis ${recording.status}`;
   const summary = recording.summary;
   if (summary?.mean_hr) {
     document.getElementById("ecg-summary").textContent =
@@ -171,9 +233,9 @@ async function main() {
   recording = await api(`${base}/`);
   showRecording();
   sizeCanvas();
-  document
-    .getElementById("span")
-    .addEventListener("change", (event) => setView(state.view.offset, Number(event.target.value)));
+  spanSelect.addEventListener("change", () =>
+    setView(state.view.offset, Number(spanSelect.value)),
+  );
   document
     .getElementById("earlier")
     .addEventListener("click", () => setView(state.view.offset - state.view.span));

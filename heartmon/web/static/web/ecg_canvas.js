@@ -45,6 +45,7 @@ function drawGrid(ctx, view, width, height, mm) {
 
 function drawLead(ctx, window, leadIndex, row, view, width, mm) {
   const values = window.values[leadIndex];
+  const centre = window.centres[leadIndex];
   const baseline = (STRIP_MM + LEAD_MM * row + LEAD_MM / 2) * mm;
   const x = (seconds) => ((seconds - view.offset) / view.span) * width;
   ctx.strokeStyle = PAPER.trace;
@@ -52,7 +53,7 @@ function drawLead(ctx, window, leadIndex, row, view, width, mm) {
   ctx.beginPath();
   for (let i = 0; i < values.length; i += 1) {
     const px = x(window.secondsAt(i));
-    const py = baseline - values[i] * 10 * mm;
+    const py = baseline - (values[i] - centre) * 10 * mm;
     if (i === 0) ctx.moveTo(px, py);
     else ctx.lineTo(px, py);
   }

@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from heartmon.ecg.tests import signals
 from heartmon.web.tests.browser.conftest import canvas_ink, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,3 +57,20 @@ def test_one_lead_can_be_hidden_and_exports_name_the_window(page, dana, ecg_reco
     with page.expect_download() as download:
         page.get_by_role("link", name="EDF (this window)").click()
     assert download.value.suggested_filename.endswith(".edf")
+
+
+def test_a_recording_with_a_dc_offset_is_drawn_on_its_rows(
+    page, settings, tmp_path, dana, as_alice, monitored
+):
+    """Raw ADC values of record 100 sent without their zero (1024): every value about 5 mV up,
+    as the demo's simulated monitors stream them."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    body = signals.upload_fields(device=monitored, format="int16", seconds=20, baseline=None)
+    response = as_alice.post("/api/v1/ecg/recordings/", body, format="multipart")
+    assert response.status_code == 201, response.content
+    sign_in(page, dana.email)
+    page.goto(f"/ecg/{response.json()['id']}")
+
+    expect(page.locator("#ecg-canvas")).to_have_attribute("data-points", re.compile(r"^[1-9]"))
+    page.wait_for_timeout(200)
+    assert canvas_ink(page, "#ecg-canvas", TRACE) > 3000
