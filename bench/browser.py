@@ -23,6 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import CDPSession, Page, ViewportSize
+
 from bench import servers
 from bench.database import organization_with_admin
 
@@ -30,7 +32,7 @@ Row = tuple[str, str, str]
 BEDS = 16
 SCRIPT_TARGET_MS = 250  # a quarter of one core
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-VIEWPORT = {"width": 1920, "height": 1080}  # a central station's screen
+VIEWPORT: ViewportSize = {"width": 1920, "height": 1080}  # a central station's screen
 READY_SECONDS = 90
 SWEEP_INK = (0x4A, 0xDE, 0x80)  # sweep.js's trace colour
 INKED_PIXELS = 200  # a trace across a tile, not a stray pixel
@@ -123,7 +125,7 @@ def watch_the_ward(
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-dev-shm-usage"]
         )
-        context = browser.new_context(base_url=base, viewport=VIEWPORT)  # type: ignore[arg-type]
+        context = browser.new_context(base_url=base, viewport=VIEWPORT)
         context.add_init_script(FRAME_COUNTER)
         page = context.new_page()
         sign_in(page, email, password)
@@ -140,7 +142,7 @@ def watch_the_ward(
     return baseline, streaming
 
 
-def sign_in(page: Any, email: str, password: str) -> None:
+def sign_in(page: Page, email: str, password: str) -> None:
     page.goto("/signin")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(password)
@@ -148,8 +150,9 @@ def sign_in(page: Any, email: str, password: str) -> None:
     page.wait_for_url(lambda url: "/signin" not in url)
 
 
-def wait_for_sweeps(page: Any) -> None:
+def wait_for_sweeps(page: Page) -> None:
     deadline = time.monotonic() + READY_SECONDS
+    inked: list[int] = []
     while time.monotonic() < deadline:
         inked = page.evaluate(SWEEP_INK_COUNT, SWEEP_INK)
         if len(inked) == BEDS and min(inked) >= INKED_PIXELS:
@@ -158,7 +161,7 @@ def wait_for_sweeps(page: Any) -> None:
     raise RuntimeError(f"not every sweep drew within {READY_SECONDS} s: {inked} pixels of trace")
 
 
-def measure(page: Any, cdp: Any, seconds: float) -> Window:
+def measure(page: Page, cdp: CDPSession, seconds: float) -> Window:
     before, counted = metrics(cdp), page.evaluate("({...window.heartmonBench})")
     page.wait_for_timeout(seconds * 1000)
     after, ended = metrics(cdp), page.evaluate("({...window.heartmonBench})")
@@ -178,7 +181,7 @@ def measure(page: Any, cdp: Any, seconds: float) -> Window:
     )
 
 
-def metrics(cdp: Any) -> dict[str, float]:
+def metrics(cdp: CDPSession) -> dict[str, float]:
     answer = cdp.send("Performance.getMetrics")
     return {metric["name"]: metric["value"] for metric in answer["metrics"]}
 
@@ -195,18 +198,20 @@ def sending_vitals(base: str, devices: Sequence[Any]) -> Iterator[None]:
         while not stopping.wait(1 - time.time() % 1):
             now = datetime.now(UTC)
             for device in devices:
-                sender.send(device, device.measure(now=now, rate_hz=1))
+                if readings := device.measure(now=now, rate_hz=1):  # none while a probe is off
+                    sender.send(device, readings)
 
     thread = threading.Thread(target=beat, daemon=True, name="vitals")
     thread.start()
     try:
         yield
     finally:
+        stopped = not thread.is_alive()  # the server refused the simulator (FatalRefusal)
         stopping.set()
         thread.join(10)
         sender.close()
-    if sender.tally.refused or not sender.tally.accepted:
-        raise RuntimeError(f"vitals refused: {sender.tally}")
+    if stopped or sender.tally.refused or not sender.tally.accepted:
+        raise RuntimeError(f"the vitals were refused: {sender.tally}")
 
 
 def rows(baseline: Window, streaming: Window) -> list[Row]:
