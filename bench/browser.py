@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import CDPSession, Page, ViewportSize
+from playwright.sync_api import CDPSession, Page, ViewportSize, sync_playwright
 
 from bench import servers
 from bench.database import organization_with_admin
@@ -117,8 +117,6 @@ def run(*, seconds: float, redis_url: str) -> list[Row]:
 def watch_the_ward(
     base: str, email: str, password: str, devices: Sequence[Any], seconds: float
 ) -> tuple[Window, Window]:
-    from playwright.sync_api import sync_playwright
-
     from heartmon.simulator import ecg
 
     with sync_playwright() as playwright:
