@@ -7,10 +7,11 @@ channel layer), which also serves the pages. Two windows of the same length on o
 - the 16 monitors also streaming ECG over the device socket (MIT-BIH record 100 at 360 Hz, in
   frames of 250 ms), once every sweep has drawn its trace.
 
-Each window reads, through the Chrome DevTools Protocol (Performance.getMetrics), the page's
-main-thread script and task time per second and its JS heap; and, from a requestAnimationFrame
-wrapper injected before the page's own scripts, the animation frames run per second and those
-that drew a sweep's trace."""
+Each window reads, through the Chrome DevTools Protocol, the page's main-thread script and task
+time per second and its JS heap (Performance.getMetrics: wall-clock times, so they grow when other
+work takes the cores) and the CPU time of all Chromium's processes (SystemInfo.getProcessInfo);
+and, from a requestAnimationFrame wrapper injected before the page's own scripts, the animation
+frames run per second and those that drew a sweep's trace."""
 
 import contextlib
 import os
@@ -82,6 +83,7 @@ class Window:
     seconds: float
     script_ms: float  # main-thread JavaScript, per second
     task_ms: float  # main-thread tasks of any kind (script, style, layout, paint), per second
+    chromium_ms: float  # CPU time of every Chromium process, per second
     frames: float  # animation frames run, per second
     sweep_frames: float  # animation frames that drew a sweep, per second
     heap_before: float  # JSHeapUsedSize, bytes
@@ -130,8 +132,8 @@ def watch_the_ward(
         page.locator(".tile .readout.heart_rate:not(.nodata)").nth(BEDS - 1).wait_for(
             timeout=READY_SECONDS * 1000
         )
-        cdp = context.new_cdp_session(page)
-        cdp.send("Performance.enable")
+        cdp = context.new_cdp_session(page), browser.new_browser_cdp_session()
+        cdp[0].send("Performance.enable")
         baseline = measure(page, cdp, seconds)
         with ecg.EcgStreamer(devices, ecg.SocketEcgSender(base)):
             wait_for_sweeps(page)
@@ -159,7 +161,8 @@ def wait_for_sweeps(page: Page) -> None:
     raise RuntimeError(f"not every sweep drew within {READY_SECONDS} s: {inked} pixels of trace")
 
 
-def measure(page: Page, cdp: CDPSession, seconds: float) -> Window:
+def measure(page: Page, cdp: tuple[CDPSession, CDPSession], seconds: float) -> Window:
+    """The window's figures; `cdp`: the page's session and the browser's."""
     before, counted = metrics(cdp), page.evaluate("({...window.heartmonBench})")
     page.wait_for_timeout(seconds * 1000)
     after, ended = metrics(cdp), page.evaluate("({...window.heartmonBench})")
@@ -172,6 +175,7 @@ def measure(page: Page, cdp: CDPSession, seconds: float) -> Window:
         seconds=elapsed,
         script_ms=per_second("ScriptDuration") * 1000,
         task_ms=per_second("TaskDuration") * 1000,
+        chromium_ms=per_second("ChromiumCPU") * 1000,
         frames=(ended["frames"] - counted["frames"]) / elapsed,
         sweep_frames=(ended["sweepFrames"] - counted["sweepFrames"]) / elapsed,
         heap_before=before["JSHeapUsedSize"],
@@ -179,9 +183,13 @@ def measure(page: Page, cdp: CDPSession, seconds: float) -> Window:
     )
 
 
-def metrics(cdp: CDPSession) -> dict[str, float]:
-    answer = cdp.send("Performance.getMetrics")
-    return {metric["name"]: metric["value"] for metric in answer["metrics"]}
+def metrics(cdp: tuple[CDPSession, CDPSession]) -> dict[str, float]:
+    page, browser = cdp
+    found = {
+        metric["name"]: metric["value"] for metric in page.send("Performance.getMetrics")["metrics"]
+    }
+    processes = browser.send("SystemInfo.getProcessInfo")["processInfo"]
+    return {**found, "ChromiumCPU": sum(process["cpuTime"] for process in processes)}
 
 
 @contextlib.contextmanager
@@ -231,6 +239,11 @@ def rows(baseline: Window, streaming: Window) -> list[Row]:
             f"{title}, {BEDS} live ECG sweeps: animation frames / frames drawing a sweep",
             f"{streaming.frames:.1f} / {streaming.sweep_frames:.1f} per s",
             f"vitals only: {baseline.frames:.1f} / {baseline.sweep_frames:.1f}",
+        ),
+        (
+            f"{title}, {BEDS} live ECG sweeps: CPU time of every Chromium process",
+            f"{streaming.chromium_ms:.0f} ms/s",
+            f"vitals only: {baseline.chromium_ms:.0f}",
         ),
         (f"{title}, {BEDS} live ECG sweeps: JS heap, start -> end", megabytes, ""),
     ]
