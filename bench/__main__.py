@@ -15,6 +15,7 @@ point it at data you keep), printed as a table:
 8. a FHIR Bulk Data export of 1 M readings as NDJSON Observations (`bench.fhir_export`).
 9. live monitoring (`bench.live`): vitals latency under load, ECG frames delivered (Redis:
    BENCH_REDIS_URL, default below).
+10. the central station in headless Chromium, 16 beds with live ECG sweeps (`bench.browser`).
 """
 
 import argparse
@@ -63,7 +64,12 @@ def main() -> None:
     parser.add_argument("--live-watchers", type=int, default=100, help="figure 9a")
     parser.add_argument("--live-seconds", type=float, default=20, help="figures 9a and 9b")
     parser.add_argument(
-        "--only", choices=("live",), help="measure only this part (after the database is made)"
+        "--browser-seconds", type=float, default=60, help="figure 10; 0 leaves it out"
+    )
+    parser.add_argument(
+        "--only",
+        choices=("live", "web"),
+        help="measure only this part (after the database is made)",
     )
     arguments = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", database.DEFAULT_URL)
@@ -76,8 +82,10 @@ def main() -> None:
                 database.configure_django(url, var_dir)
             if arguments.only is None:
                 earlier_figures(report, url, arguments)
-            if arguments.live_devices:
+            if arguments.live_devices and arguments.only in (None, "live"):
                 report.rows += measured("9. Live", partial(live_figures, arguments))
+            if arguments.browser_seconds and arguments.only in (None, "web"):
+                report.rows += measured("10. Web", partial(web_figures, arguments.browser_seconds))
     finally:  # what was measured, even when a later figure failed
         print(f"\nheartmon bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, ", end="")
         print(f"{os.cpu_count()} cores, {time.monotonic() - began:.0f} s\n")
@@ -110,6 +118,13 @@ def live_figures(arguments: argparse.Namespace) -> list[Row]:
         seconds=arguments.live_seconds,
         redis_url=redis_url,
     )
+
+
+def web_figures(seconds: float) -> list[Row]:
+    from bench import browser
+
+    redis_url = os.environ.get("BENCH_REDIS_URL", LIVE_REDIS_URL)
+    return browser.run(seconds=seconds, redis_url=redis_url)
 
 
 @dataclass
