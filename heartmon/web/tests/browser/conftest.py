@@ -25,7 +25,7 @@ from django.test.testcases import LiveServerThread
 
 from heartmon.accounts.testing import PASSWORD
 from heartmon.outbox.delivery import deliver_due
-from heartmon.web.tests.browser.live_server import serving, test_database_open_to_threads
+from heartmon.web.tests.browser.live_server import database_open_to_threads, serving
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 
@@ -130,10 +130,10 @@ def page(browser, site, request) -> Iterator[Page]:
 
 @pytest.fixture
 def live_site(transactional_db, settings, tmp_path) -> Iterator[str]:
-    """The address of a live ASGI server (`live_server`): the pages and the live WebSockets, on
+    """The address of a live ASGI server (live_server.py): the pages and the live WebSockets, on
     the in-memory channel layer or on Redis as the settings say."""
     with ExitStack() as stack:
-        stack.enter_context(test_database_open_to_threads(tmp_path))
+        stack.enter_context(database_open_to_threads(tmp_path))
         # A fresh in-memory layer, its queues made on the server's loop.
         channel_layers.backends.clear()
         stack.callback(channel_layers.backends.clear)

@@ -58,7 +58,7 @@ def serving(application: Any, host: str) -> Iterator[str]:
 
 
 @contextmanager
-def test_database_open_to_threads(folder: Path) -> Iterator[None]:
+def database_open_to_threads(folder: Path) -> Iterator[None]:
     """A test database that the server's threads can open: the one there is, unless it is the
     in-memory SQLite one; then its tables and rows are copied to a file in `folder`, which every
     new connection opens until the block ends, when the in-memory database is back (without
