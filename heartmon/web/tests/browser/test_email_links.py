@@ -16,6 +16,7 @@ NEW_PASSWORD = "a brand new passphrase"
 def test_a_new_organization_registers_and_activates_from_the_e_mailed_link(page):
     page.goto("/signin")
     page.get_by_role("link", name="New here? Register your organization").click()
+    page.wait_for_url("**/register")  # loaded: its form is the script's
     page.get_by_label("Organization").fill("St Mary's")
     page.get_by_label("First name").fill("Ana")
     page.get_by_label("Last name").fill("Lopez")

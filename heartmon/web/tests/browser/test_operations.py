@@ -44,6 +44,7 @@ def test_a_technician_creates_a_key_and_sees_it_once(page, tess, device):
     sign_in(page, tess.email)
     expect(page).to_have_url("/devices", ignore_case=True)
     page.get_by_role("link", name="HM-0001").click()
+    page.wait_for_url(f"**/devices/{device.pk}")  # loaded: its form is the script's
 
     page.get_by_label("New key's name").fill("bedside")
     page.get_by_role("button", name="Create a key").click()
@@ -91,6 +92,7 @@ def test_an_admin_invites_a_doctor_adds_a_bed_and_reads_the_audit_log(page, alic
 def test_an_admin_adds_and_pauses_a_webhook(page, alice):
     sign_in(page, alice.email)
     page.get_by_role("link", name="Webhooks").click()
+    page.wait_for_url("**/webhooks")  # loaded: its form is the script's
 
     page.get_by_label("Address").fill("https://hooks.example/heartmon")
     page.get_by_label("Secret").fill("a secret of sixteen or more")

@@ -2,12 +2,14 @@
 out of the admin pages."""
 
 from base64 import b32encode
+from urllib.parse import unquote_plus
 
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from heartmon.accounts.testing import PASSWORD
 from heartmon.web.tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,6 +33,22 @@ def test_a_wrong_password_is_said_and_keeps_the_page(page, bob):
 
     expect(page.get_by_role("alert")).to_contain_text("password")
     expect(page).to_have_url("/signin", ignore_case=True)
+
+
+def test_signing_in_before_the_page_script_ran_puts_no_password_in_an_address(page, bob):
+    """On a slow line the button can be pressed before the page's module has run: the browser
+    then submits the form itself, as a POST (refused without its CSRF token), not as a GET with
+    the password in the URL and so in access logs."""
+    page.route("**/*.js", lambda route: route.abort())
+    page.goto("/signin")
+    page.get_by_label("E-mail").fill(bob.email)
+    page.get_by_label("Password").fill(PASSWORD)
+
+    with page.expect_request(lambda request: request.is_navigation_request()) as sent:
+        page.get_by_role("button", name="Sign in").click()
+
+    assert sent.value.method == "POST"
+    assert PASSWORD not in unquote_plus(sent.value.url)
 
 
 def test_a_nurse_cannot_reach_the_admin_pages(page, bob):
