@@ -31,9 +31,11 @@ OFFSET_SECONDS = 173  # between two devices' places in the record
 
 @cache
 def record() -> tuple[np.ndarray, float, float]:
-    """Lead MLII of record 100 as (samples, 1) int16 ADC values, its rate and gain."""
+    """Lead MLII of record 100 as (samples, 1) int16 values about zero (the record's ADC values
+    less its baseline, as a device's frames carry them: gain only), its rate and gain."""
     signal = wfdb.rdrecord(str(RECORD), physical=False, channel_names=[LEAD])
-    return signal.d_signal.astype(np.int16), float(signal.fs), float(signal.adc_gain[0])
+    samples = signal.d_signal.astype(np.int16) - np.int16(signal.baseline[0])
+    return samples, float(signal.fs), float(signal.adc_gain[0])
 
 
 class EcgSource:

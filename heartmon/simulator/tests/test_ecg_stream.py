@@ -7,13 +7,14 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
+import wfdb
 from django.conf import settings
 
 from heartmon.devices.models import Device
 from heartmon.ecg.models import Recording
 from heartmon.live import frames
 from heartmon.live.streaming import end_stream
-from heartmon.simulator.ecg import EcgSource, EcgStreamer, MqttEcgSender, record
+from heartmon.simulator.ecg import RECORD, EcgSource, EcgStreamer, MqttEcgSender, record
 from heartmon.simulator.fleet import SimulatedDevice, prepare_fleet
 from heartmon.telemetry.tests.mqtt_support import running, wait_until
 
@@ -30,6 +31,13 @@ def test_a_source_sends_what_was_measured_in_frames_of_250_ms():
     assert sent[1].first_time == source.started + timedelta(seconds=0.25)
     assert np.array_equal(sent[0].samples, record()[0][:90])
     assert source.due(source.started + timedelta(seconds=1.1)) == []
+
+
+def test_the_trace_is_the_records_millivolts():
+    samples, _, gain = record()
+    reference = wfdb.rdrecord(str(RECORD), channel_names=["MLII"]).p_signal
+
+    assert np.allclose(samples / gain, reference, atol=1e-6)
 
 
 def test_the_record_loops_and_each_device_starts_elsewhere():
