@@ -6,10 +6,6 @@
 const widgets = new Set();
 let frame = 0;
 
-// Frames and drawing time, read by the browser bench (window.heartmonRender).
-export const stats = { frames: 0, drawMs: 0 };
-window.heartmonRender = stats;
-
 function fit(canvas) {
   const ratio = window.devicePixelRatio || 1;
   const width = Math.round(canvas.clientWidth * ratio);
@@ -22,7 +18,6 @@ function fit(canvas) {
 
 function tick(now) {
   frame = 0;
-  const started = performance.now();
   let animating = false;
   for (const widget of widgets) {
     if (!widget.canvas.isConnected) {
@@ -36,8 +31,6 @@ function tick(now) {
     widget.draw(context, widget.canvas.width, widget.canvas.height, now);
     animating ||= Boolean(widget.animated);
   }
-  stats.frames += 1;
-  stats.drawMs += performance.now() - started;
   if (animating) wake();
 }
 

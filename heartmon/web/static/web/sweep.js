@@ -10,6 +10,9 @@ import { addWidget, invalidate } from "./render_loop.js";
 const MM_PER_S = 25;
 const CSS_PX_PER_MM = 3.78; // 96 dpi
 const GAP_S = 0.25;
+// The clock this far past the last sample received: the device stopped streaming, and a trace
+// frozen on its last seconds must not pass for a live one.
+const STALLED_S = 3;
 
 export class Sweep {
   constructor(canvas) {
@@ -59,7 +62,12 @@ export class Sweep {
     return count ? sum / count : 0;
   }
 
+  stalled(now) {
+    return ((now - this.firstAt) / 1000 - STALLED_S) * this.rate > this.received;
+  }
+
   draw(ctx, width, height, now) {
+    if (this.animated && this.stalled(now)) this.stop();
     if (!this.animated || !this.samples.length) {
       this.painted = null;
       ctx.clearRect(0, 0, width, height);
