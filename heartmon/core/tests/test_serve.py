@@ -16,7 +16,7 @@ SHIPPED = Path(settings.BASE_DIR) / "Procfile"
 def procfile(tmp_path):
     path = tmp_path / "Procfile"
     shows = "import os; print('metrics in', os.environ['PROMETHEUS_MULTIPROC_DIR'])"
-    path.write_text(f'shows: {sys.executable} -c "{shows}"\nfails: exit 3\n')
+    path.write_text(f'shows: {sys.executable} -c "{shows}"\nwaits: sleep 60\nfails: exit 3\n')
     return path
 
 
@@ -40,13 +40,13 @@ def test_it_runs_the_named_process_with_a_fresh_metrics_directory(procfile, metr
 
 def test_a_process_that_fails_stops_the_others_with_its_code(procfile, metrics_dir):
     with pytest.raises(SystemExit) as stopped:
-        call_command("serve", procfile=str(procfile))
+        call_command("serve", "waits", "fails", procfile=str(procfile))
 
     assert stopped.value.code == 3
 
 
 def test_it_refuses_a_name_the_procfile_lacks(procfile):
-    with pytest.raises(CommandError, match="has no web; it has shows, fails"):
+    with pytest.raises(CommandError, match="has no web; it has shows, waits, fails"):
         call_command("serve", "web", procfile=str(procfile))
 
 
