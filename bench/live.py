@@ -1,10 +1,14 @@
 """Figure 9, live monitoring in the production topology: granian WSGI workers take the readings,
 one uvicorn ASGI process serves /ws/, Redis carries messages between them.
 
-9a. D devices each post one heart rate a second (keep-alive HTTP), S clients watch the patients
-    (each a ward screen of D*W/S patients, W watchers per patient): latency from the ingest's 200
-    to the `vitals` message at a watcher, p50 and p99 (negative when the message beats the
-    answer: it is published on commit, before the answer is written).
+9a. D devices each post one heart rate a second, S clients watch the patients (each a ward
+    screen of D*W/S patients, W watchers per patient): latency from the ingest's 200 to the
+    `vitals` message at a watcher, p50 and p99 (negative when the message beats the answer: it is
+    published on commit, before the answer is written).
+9c. Meanwhile one device in ALARM_EVERY posts a heart rate above the extreme limit (the default
+    rules raise it after 2 s, in the request of the batch that completes the delay); one more
+    client watches the organization's `alarms` stream: latency from that batch's sending (the
+    alarm is stored before its 200) to the `alarm` message, p50 and p99.
 9b. 16 devices stream 3 leads at 250 Hz over the device socket, 62-sample frames every 248 ms,
     each patient watched by 4 clients: frames delivered / expected, latency from the device's
     send to the watcher, p99; the live process' CPU and resident memory per connection.
@@ -34,6 +38,8 @@ ECG_WATCHERS = 4
 ECG_LEADS = ("I", "II", "III")
 ECG_RATE = 250.0
 ECG_FRAME = 62  # samples: 248 ms, the server's 250 ms frames at 250 Hz
+ALARM_EVERY = 10
+NORMAL, TACHYCARDIA = 70, 170  # bpm; the default extreme high is 150
 
 
 def run(*, devices: int, subscribers: int, seconds: float, redis_url: str) -> list[Row]:
@@ -109,24 +115,38 @@ async def vitals_latency(
         if screen
     ]
     readers = [asyncio.create_task(read_vitals(socket, arrived)) for socket in sockets]
+    alarm_feed = await watcher(live, rest, token, ["alarms"])
+    raised: list[tuple[str, int, float]] = []
+    readers.append(asyncio.create_task(read_alarms(alarm_feed, raised)))
+    crossing = frozenset(str(monitored.patient.pk) for monitored in cast[::ALARM_EVERY])
+    sent_at: dict[tuple[str, int], float] = {}
     clients = min(32, len(cast))
     began = time.time() + 1
     senders = [  # device i of D sends at i/D past each second
-        send_readings(rest, cast[index::clients], answered, began + index / len(cast), seconds)
+        send_readings(
+            rest,
+            cast[index::clients],
+            answered,
+            began + index / len(cast),
+            seconds,
+            crossing=crossing,
+            sent_at=sent_at,
+        )
         for index in range(clients)
     ]
     sent = sum(await asyncio.gather(*senders))
     await asyncio.sleep(1)
     for task in readers:
         task.cancel()
-    for socket in sockets:
+    for socket in [*sockets, alarm_feed]:
         await socket.close()
     latencies = [
         at - answered[(patient, sent_at)]
         for patient, sent_at, at in arrived
         if (patient, sent_at) in answered
     ]
-    return vitals_rows(latencies, sent, len(cast), len(sockets), seconds, len(arrived))
+    vitals = vitals_rows(latencies, sent, len(cast), len(sockets), seconds, len(arrived))
+    return vitals + alarm_rows(raised, sent_at, len(crossing))
 
 
 async def warm_up(rest: str, cast: list[Monitored]) -> None:
@@ -135,6 +155,33 @@ async def warm_up(rest: str, cast: list[Monitored]) -> None:
     await asyncio.gather(
         *(send_readings(rest, cast[index::8], warmed, time.time(), 1) for index in range(8))
     )
+
+
+async def read_alarms(socket: ClientConnection, raised: list[tuple[str, int, float]]) -> None:
+    async for text in socket:
+        message = orjson.loads(text)
+        if message["type"] == "ping":
+            await socket.send('{"type": "pong"}')
+        elif message["type"] == "alarm" and message["event"] == "raised":
+            alarm, now = message["alarm"], time.time()
+            at = datetime.fromisoformat(alarm["raised_at"])
+            raised.append((alarm["patient"], round(at.timestamp() * 1000), now))
+
+
+def alarm_rows(
+    raised: list[tuple[str, int, float]], sent_at: dict[tuple[str, int], float], expected: int
+) -> list[Row]:
+    latencies = [at - sent_at[(patient, when)] for patient, when, at in raised]
+    p50, p99 = np.percentile(np.asarray(latencies) * 1000, [50, 99]) if latencies else (0, 0)
+    title = f"9c. alarms, {expected} devices crossing the extreme heart-rate limit"
+    return [
+        (f"{title}: raised messages received / expected", f"{len(raised)} / {expected}", "all"),
+        (
+            f"{title}: latency from the batch's sending, p50 / p99",
+            f"{p50:.1f} / {p99:.1f} ms",
+            "p99 < 250 ms",
+        ),
+    ]
 
 
 async def read_vitals(socket: ClientConnection, arrived: list[tuple[str, int, float]]) -> None:
@@ -155,21 +202,30 @@ async def send_readings(
     answered: dict[tuple[str, int], float],
     began: float,
     seconds: float,
+    *,
+    crossing: frozenset[str] = frozenset(),
+    sent_at: dict[tuple[str, int], float] | None = None,
 ) -> int:
+    """`crossing` patients' devices post a tachycardia; the time each of their batches was sent
+    goes into `sent_at`."""
     sent = 0
     for second in range(int(seconds)):
         for index, monitored in enumerate(devices):
             due = began + second + index / len(devices)
             await asyncio.sleep(max(0.0, due - time.time()))
             at = round(time.time() * 1000)
-            body = orjson.dumps([{"metric": "heart_rate", "value": 70, "recorded_at": at}])
+            patient = str(monitored.patient.pk)
+            value = TACHYCARDIA if patient in crossing else NORMAL
+            body = orjson.dumps([{"metric": "heart_rate", "value": value, "recorded_at": at}])
+            if sent_at is not None and patient in crossing:
+                sent_at[(patient, at)] = time.time()
             headers = {
                 "Content-Type": "application/json",
                 "Authorization": f"Device {monitored.key}",
             }
             status = await post(rest, "/api/v1/readings/", body, headers)
             if status == 200:
-                answered[(str(monitored.patient.pk), at)] = time.time()
+                answered[(patient, at)] = time.time()
                 sent += 1
     return sent
 

@@ -67,3 +67,17 @@ def test_the_station_fits_a_phone(browser, site, bob, admitted):
     assert tile.bounding_box()["width"] <= 390
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     phone.close()
+
+
+def test_the_station_uses_a_wide_screen_whole(browser, site, bob, admitted):
+    """A 1920-pixel central-station screen is used whole (six tiles a row: sixteen beds in three
+    rows), not held to the other pages' reading width (three a row)."""
+    screen = browser.new_context(base_url=site, viewport={"width": 1920, "height": 1080})
+    page = screen.new_page()
+    sign_in(page, bob.email)
+
+    tile = page.locator(".tile", has_text="Ada Okafor")
+    expect(tile.locator(".readout.heart_rate .value")).to_have_text("72")
+    assert page.locator("#tiles").bounding_box()["width"] > 1800
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1920
+    screen.close()
