@@ -1,9 +1,8 @@
-// Where the central station's data comes from. Today: the REST API, asked for the latest reading
-// of each vital of each patient on the ward, again every REFRESH_MS, and for the ward's open
-// alarms every ALARMS_MS. The live stream (a WebSocket at /ws/v1/live/) will be another source
-// with the same two calls: watch(patients, ward) and stop(), reporting through the same
-// callbacks, onReading({patient, metric, value, recorded_at}), onAlarms(every open alarm of the
-// ward) and, for ECG, onEcg({patient, samples, rate}).
+// The central station's fallback source: the REST API, asked for the latest reading of each
+// vital of each patient on the ward every REFRESH_MS and for the ward's open alarms every
+// ALARMS_MS, while the live stream (live_source.js) is down or until it has answered. It has the
+// live source's calls, watch(patients, ward) and stop(), and reports through the same callbacks,
+// onReading({patient, metric, value, recorded_at}) and onAlarms(every open alarm of the ward).
 
 import { api, listAll } from "./api.js";
 import { METRICS } from "./metrics.js";
