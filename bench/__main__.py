@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bench import aggregation, alarms, database, fhir_export, ingestion, servers
 
@@ -224,7 +224,7 @@ def alarm_figures(report: Report, *, readings: int, devices: int, ceiling: float
     _ward_figures(report, organization, admin)
 
 
-def _latency_figures(report: Report, organization: object, admin: object, *, devices: int) -> None:
+def _latency_figures(report: Report, organization: Any, admin: Any, *, devices: int) -> None:
     from heartmon.alarms.models import AlarmRule
 
     fleet = measured(

@@ -192,7 +192,7 @@ def score_ward(
 ) -> WardResult:
     from heartmon.alarms.replay import replay
 
-    rules = dict.fromkeys(range(1, WARD + 1), limits)
+    rules: dict[Any, dict[str, Any]] = dict.fromkeys(range(1, WARD + 1), limits)
     episodes = replay(series, rules)
     raised: dict[tuple[str, str], list[float]] = {}
     for episode in episodes:

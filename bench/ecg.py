@@ -93,7 +93,7 @@ def _percent(part: int, whole: int) -> str:
 
 
 def _scores(comparisons: list[Any]) -> tuple[int, int, int]:
-    return tuple(sum(getattr(c, name) for c in comparisons) for name in ("tp", "fn", "fp"))  # type: ignore[return-value]
+    return tuple(sum(getattr(c, name) for c in comparisons) for name in ("tp", "fn", "fp"))
 
 
 def detection_rows() -> list[Row]:
