@@ -98,6 +98,11 @@ def site(transactional_db, settings) -> Iterator[str]:
     serve_cookies_over_http(settings, url, "localhost")
     yield url
     server.terminate()
+    # Request threads still closing a browser's connection close the shared database connection
+    # too, which only a thread it is shared with may do.
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=10)
     for connection in shared.values():
         connection.dec_thread_sharing()
 
