@@ -35,7 +35,14 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import (  # noqa: E402
+    Browser,
+    Locator,
+    Page,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 
 # Generous: a loaded CI machine can take seconds to serve a page; a passing check waits no longer
 # than it needs.
@@ -107,13 +114,22 @@ def site(transactional_db, settings) -> Iterator[str]:
         connection.dec_thread_sharing()
 
 
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
 @contextmanager
 def open_page(
-    browser: Browser, base_url: str, request: pytest.FixtureRequest, name: str
+    browser: Browser,
+    base_url: str,
+    request: pytest.FixtureRequest,
+    name: str,
+    viewport: ViewportSize = DESKTOP,
 ) -> Iterator[Page]:
-    """A page in a browser context (a profile: cookies, storage) of its own; if the test failed,
-    its screenshot is left in $VAR_DIR/browser-failures/`name`.png."""
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
+    """A page in a browser context (a profile: cookies, storage) of its own, on a screen of
+    `viewport`; if the test failed, its screenshot is left in
+    $VAR_DIR/browser-failures/`name`.png."""
+    context = browser.new_context(base_url=base_url, viewport=viewport)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     try:

@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect
+from playwright.sync_api import ViewportSize, expect
 
 from heartmon.clinic.models import Place, PlaceKind
 from heartmon.clinic.services.admissions import admit_patient
-from heartmon.web.tests.browser.conftest import sign_in
+from heartmon.web.tests.browser.conftest import PHONE, open_page, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,27 +57,28 @@ def test_the_chosen_ward_is_remembered(page, bob, admitted, hospital):
     expect(page.get_by_text("This ward has no beds yet.")).to_be_visible()
 
 
-def test_the_station_fits_a_phone(browser, site, bob, admitted):
-    phone = browser.new_context(base_url=site, viewport={"width": 390, "height": 844})
-    page = phone.new_page()
-    sign_in(page, bob.email)
+def test_the_station_fits_a_phone(request, browser, site, bob, admitted):
+    with open_page(browser, site, request, request.node.name, PHONE) as page:
+        sign_in(page, bob.email)
 
-    tile = page.locator(".tile", has_text="Ada Okafor")
-    expect(tile.locator(".readout.heart_rate .value")).to_have_text("72")
-    assert tile.bounding_box()["width"] <= 390
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    phone.close()
+        tile = page.locator(".tile", has_text="Ada Okafor")
+        expect(tile.locator(".readout.heart_rate .value")).to_have_text("72")
+        box = tile.bounding_box()
+        assert box is not None
+        assert box["width"] <= 390
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_the_station_uses_a_wide_screen_whole(browser, site, bob, admitted):
+def test_the_station_uses_a_wide_screen_whole(request, browser, site, bob, admitted):
     """A 1920-pixel central-station screen is used whole (six tiles a row: sixteen beds in three
     rows), not held to the other pages' reading width (three a row)."""
-    screen = browser.new_context(base_url=site, viewport={"width": 1920, "height": 1080})
-    page = screen.new_page()
-    sign_in(page, bob.email)
+    screen: ViewportSize = {"width": 1920, "height": 1080}
+    with open_page(browser, site, request, request.node.name, screen) as page:
+        sign_in(page, bob.email)
 
-    tile = page.locator(".tile", has_text="Ada Okafor")
-    expect(tile.locator(".readout.heart_rate .value")).to_have_text("72")
-    assert page.locator("#tiles").bounding_box()["width"] > 1800
-    assert page.evaluate("document.documentElement.scrollWidth") <= 1920
-    screen.close()
+        tile = page.locator(".tile", has_text="Ada Okafor")
+        expect(tile.locator(".readout.heart_rate .value")).to_have_text("72")
+        tiles = page.locator("#tiles").bounding_box()
+        assert tiles is not None
+        assert tiles["width"] > 1800
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1920

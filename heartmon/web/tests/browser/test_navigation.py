@@ -18,7 +18,7 @@ from heartmon.clinic.services.admissions import admit_patient
 from heartmon.ecg.models import Recording
 from heartmon.ecg.tests import signals
 from heartmon.telemetry.ingest import ingest_batch
-from heartmon.web.tests.browser.conftest import sign_in
+from heartmon.web.tests.browser.conftest import PHONE, open_page, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -127,19 +127,16 @@ def test_each_role_follows_every_link_of_its_pages_without_an_error(
 def test_every_page_fits_a_phone_without_sideways_scrolling(
     request, browser, site, who, patient, device, ecg_recording
 ):
-    phone = browser.new_context(base_url=site, viewport={"width": 390, "height": 844})
-    page = phone.new_page()
-    sign_in(page, request.getfixturevalue(who).email)
-    paths = page.eval_on_selector_all("header nav a", "links => links.map(a => a.pathname)")
-    paths += ["/account", f"/patients/{patient.pk}", f"/devices/{device.pk}"]
-    paths.append(f"/ecg/{ecg_recording.pk}")
-
     too_wide = []
-    for path in paths:
-        page.goto(path)
-        page.wait_for_load_state("networkidle")
-        if page.evaluate("document.documentElement.scrollWidth") > 390:
-            too_wide.append(path)
-    phone.close()
+    with open_page(browser, site, request, request.node.name, PHONE) as page:
+        sign_in(page, request.getfixturevalue(who).email)
+        paths = page.eval_on_selector_all("header nav a", "links => links.map(a => a.pathname)")
+        paths += ["/account", f"/patients/{patient.pk}", f"/devices/{device.pk}"]
+        paths.append(f"/ecg/{ecg_recording.pk}")
+        for path in paths:
+            page.goto(path)
+            page.wait_for_load_state("networkidle")
+            if page.evaluate("document.documentElement.scrollWidth") > 390:
+                too_wide.append(path)
 
     assert too_wide == []

@@ -19,7 +19,7 @@ from heartmon.clinic.models import Patient, Place, PlaceKind
 from heartmon.clinic.services.admissions import admit_patient
 from heartmon.devices.models import Device
 from heartmon.telemetry.ingest import ingest_batch
-from heartmon.web.tests.browser.conftest import sign_in
+from heartmon.web.tests.browser.conftest import PHONE, open_page, sign_in
 
 FOLDER = os.environ.get("SCREENSHOTS_DIR", "")
 pytestmark = [
@@ -91,7 +91,7 @@ def ward_of_patients(alice, ward):
     return beds
 
 
-def test_screenshots(browser, site, page, dana, ward_of_patients, ecg_recording):
+def test_screenshots(request, browser, site, page, dana, ward_of_patients, ecg_recording):
     folder = Path(FOLDER)
     folder.mkdir(parents=True, exist_ok=True)
     sign_in(page, dana.email)
@@ -119,10 +119,8 @@ def test_screenshots(browser, site, page, dana, ward_of_patients, ecg_recording)
     page.wait_for_timeout(300)
     page.screenshot(path=folder / "ecg-viewer.png")
 
-    phone = browser.new_context(base_url=site, viewport={"width": 390, "height": 844})
-    page = phone.new_page()
-    sign_in(page, dana.email)
-    expect(page.locator(".tile")).to_have_count(WARD_BEDS)
-    expect(page.locator(".tile:not(.empty) .readout.nodata")).to_have_count(0)
-    page.screenshot(path=folder / "central-station-phone.png")
-    phone.close()
+    with open_page(browser, site, request, f"{request.node.name}-phone", PHONE) as phone:
+        sign_in(phone, dana.email)
+        expect(phone.locator(".tile")).to_have_count(WARD_BEDS)
+        expect(phone.locator(".tile:not(.empty) .readout.nodata")).to_have_count(0)
+        phone.screenshot(path=folder / "central-station-phone.png")
